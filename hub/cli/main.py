@@ -1,0 +1,32 @@
+"""Entry point of the ``hub`` command: one sub-command group per concern."""
+
+from __future__ import annotations
+
+import typer
+
+from hub import __version__
+from hub.cli import demo, kafka
+
+app = typer.Typer(
+    name="hub",
+    help="Municipal event hub: connectors publish Avro events to Kafka, routes deliver them.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(kafka.app, name="kafka")
+app.command("demo")(demo.demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hub {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Municipal event hub."""
