@@ -38,6 +38,8 @@ _IMAGE_MARKERS = {"0": False, "1": True}
 _TEST_MARKERS = {"T": True, "P": False}
 
 T = TypeVar("T")
+# year, month, day, hour, minute, second, microsecond within YYYYMMDDHHMMSSffffff
+_TIMESTAMP_PARTS = ((0, 4), (4, 6), (6, 8), (8, 10), (10, 12), (12, 14), (14, 20))
 
 
 class Opening(NamedTuple):
@@ -125,9 +127,10 @@ def start(line: str, number: int) -> FileHeader:
     version = _int(line, number, "version", 23, 24)
     stamp = _digits(line, number, "timestamp", 25, 44)
     try:
-        timestamp = dt.datetime.strptime(stamp[:14], "%Y%m%d%H%M%S").replace(
-            microsecond=int(stamp[14:])
+        year, month, day, hour, minute, second, micro = (
+            int(stamp[first:last]) for first, last in _TIMESTAMP_PARTS
         )
+        timestamp = dt.datetime(year, month, day, hour, minute, second, micro)
     except ValueError:
         raise BgMaxError(
             number, "timestamp", f"{stamp!r} is not a time (YYYYMMDDHHMMSS and microseconds)"
@@ -140,7 +143,7 @@ def opening(line: str, number: int) -> Opening:
     """An opening record (05)."""
     bankgiro = _account(line, number, "recipient bankgiro", 3, 12)
     if bankgiro is None:
-        raise BgMaxError(number, "recipient bankgiro", "is zero, not a bankgiro number")
+        raise BgMaxError(number, "recipient bankgiro", f"{line[2:12]!r} is not a bankgiro number")
     plusgiro = None
     if line[12:22].strip(" "):
         plusgiro = _account(line, number, "recipient plusgiro", 13, 22)

@@ -66,8 +66,8 @@ def _transaction(record_type: int, item: Payment | ExtraReference) -> str:
             _account(item.sender_bankgiro, 10, "sender bankgiro"),
             _text(item.reference, 25, "reference", right=item.reference_code == ReferenceCode.OCR),
             _number(item.amount, 18, "amount"),
-            str(item.reference_code.value),
-            str(item.channel.value),
+            str(int(item.reference_code)),
+            str(int(item.channel)),
             _digits(item.serial_number, 12, "serial number"),
             "1" if item.has_image else "0",
         )
@@ -79,7 +79,7 @@ def _payment_lines(payment: Payment) -> Iterator[str]:
     if payment.record_type == 21:
         if payment.deduction_code is None:
             raise ValueError("a deduction (21) needs a deduction code")
-        line += str(payment.deduction_code.value)
+        line += str(int(payment.deduction_code))
     yield line
     for extra in payment.extra_references:
         yield _transaction(extra.record_type, extra)
