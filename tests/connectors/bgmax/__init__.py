@@ -1,0 +1,1 @@
+"""Tests of the bgmax connector's parsing layer."""
