@@ -7,8 +7,9 @@ effect on the deposit (negative for deductions and 23 records); a deposit's ``am
 the sum of its payments' ``signed_amount``.
 
 Numbers that are accounts (bankgiro, plusgiro, bank account) are digit strings without
-leading zeros, ``None`` where the file has zeros or blanks; serial numbers and identity
-numbers are the file's digits unchanged. Texts are stripped of surrounding blanks.
+leading zeros, ``None`` where the file has only zeros (or, for the optional plusgiro,
+blanks); serial numbers and identity numbers are the file's digits unchanged. Texts and
+references are stripped of surrounding blanks.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Writing a :class:`~connectors.bgmax.model.BgMaxFile` as a BgMax file.
 
 What :func:`write_bgmax` writes, :func:`~connectors.bgmax.parser.parse_bgmax` reads back
-to an equal model. Deposit amounts and record counts are computed, never taken from the
-caller. A model the format cannot hold (a text too long or outside ISO-8859-1, a serial
-number of the wrong width, a deposit whose deductions exceed its payments, …) raises
-``ValueError``.
+to an equal model, provided its texts have no surrounding blanks (the parser strips them,
+so every model it produces qualifies). Deposit amounts and record counts are computed,
+never taken from the caller. A model the format cannot hold (a text too long or outside
+ISO-8859-1, a serial number of the wrong width, a deposit whose deductions exceed its
+payments, …) raises ``ValueError``.
 """
 
 from __future__ import annotations
