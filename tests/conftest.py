@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from hub.connection import KafkaConnection
+from hub.events import Catalog
 from hub.localkafka import BrokerConfig, LocalBroker, ScramUser
 from hub.localkafka.broker import free_port
 from hub.localkafka.paths import default_cache, default_pom
@@ -116,3 +117,9 @@ def unique(request: pytest.FixtureRequest) -> str:
     """A name unique to this test run, for topics, groups and transactional ids."""
     base = re.sub(r"[^A-Za-z0-9]+", "-", request.node.name).strip("-")[:60]
     return f"{base}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The hub's event catalog (``schemas/``)."""
+    return Catalog.load(ROOT / "schemas")

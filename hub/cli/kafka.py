@@ -72,9 +72,13 @@ def up(
     if (sasl_port or tls_port) and not users:
         users = (_parse_user(DEFAULT_USER),)
     cfg = BrokerConfig(
-        home=home, port=port, controller_port=controller_port or port + 1,
-        sasl_port=sasl_port, tls_port=tls_port, users=users,
-    )  # fmt: skip
+        home=home,
+        port=port,
+        controller_port=controller_port or port + 1,
+        sasl_port=sasl_port,
+        tls_port=tls_port,
+        users=users,
+    )
     try:
         status = LocalBroker(cfg, cache=cache, pom=pom).up(timeout=timeout)
     except LocalKafkaError as exc:

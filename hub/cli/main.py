@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from hub import __version__
-from hub.cli import demo, kafka
+from hub.cli import connectors, demo, kafka, run
 
 app = typer.Typer(
     name="hub",
@@ -14,6 +14,9 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(kafka.app, name="kafka")
+app.add_typer(connectors.app, name="connectors")
+app.command("validate")(run.validate)
+app.command("run")(run.run)
 app.command("demo")(demo.demo)
 
 

@@ -91,12 +91,24 @@ class LocalPostgres:
             self._own(pwfile)
             proc = subprocess.run(
                 self._cmd(
-                    str(self.bindir / "initdb"), "-D", str(self.data), "-U", self.user,
-                    "--pwfile", str(pwfile), "-A", "scram-sha-256", "-E", "UTF8",
-                    "--locale", "C.UTF-8",
+                    str(self.bindir / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    self.user,
+                    "--pwfile",
+                    str(pwfile),
+                    "-A",
+                    "scram-sha-256",
+                    "-E",
+                    "UTF8",
+                    "--locale",
+                    "C.UTF-8",
                 ),
-                check=False, capture_output=True, text=True,
-            )  # fmt: skip
+                check=False,
+                capture_output=True,
+                text=True,
+            )
             if proc.returncode != 0:
                 raise RuntimeError(f"initdb failed: {(proc.stdout + proc.stderr).strip()}")
             pwfile.unlink()
@@ -106,11 +118,22 @@ class LocalPostgres:
         options += f"{self.folder} -c fsync=off -c max_connections=50"
         proc = subprocess.run(
             self._cmd(
-                str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.log),
-                "-o", options, "-w", "-t", str(int(timeout)), "start",
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                str(int(timeout)),
+                "start",
             ),
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if proc.returncode != 0:
             tail = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
             raise RuntimeError(f"PostgreSQL did not start ({proc.stderr.strip()}):\n{tail}")
@@ -121,11 +144,21 @@ class LocalPostgres:
         deadline = time.monotonic() + 10
         while True:
             proc = subprocess.run(
-                self._cmd(str(self.bindir / "createdb"), "-h", str(self.folder),
-                          "-p", str(self.port), "-U", self.user, name),
-                capture_output=True, text=True, check=False,
+                self._cmd(
+                    str(self.bindir / "createdb"),
+                    "-h",
+                    str(self.folder),
+                    "-p",
+                    str(self.port),
+                    "-U",
+                    self.user,
+                    name,
+                ),
+                capture_output=True,
+                text=True,
+                check=False,
                 env={**os.environ, "PGPASSWORD": self.password},
-            )  # fmt: skip
+            )
             if proc.returncode == 0 or "already exists" in proc.stderr:
                 return
             if time.monotonic() > deadline:
@@ -136,12 +169,14 @@ class LocalPostgres:
         """Stop the server (``immediate`` simulates a crash); data stays for ``start``."""
         subprocess.run(
             self._cmd(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"),
-            capture_output=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            check=False,
+        )
 
     def running(self) -> bool:
         proc = subprocess.run(
             self._cmd(str(self.bindir / "pg_ctl"), "-D", str(self.data), "status"),
-            capture_output=True, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            check=False,
+        )
         return proc.returncode == 0

@@ -1,0 +1,79 @@
+"""One BgMax payment or deduction record as the data of a ``PaymentReceived`` event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from connectors.bgmax.model import FileHeader, Payer, Payment
+from connectors.bgmax.parser import PaymentEntry
+
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+_REFERENCE_CODES = {
+    0: "NONE",
+    1: "NONE_EXTENDED",
+    2: "OCR",
+    3: "MULTIPLE_OR_INVALID",
+    4: "VALID_EXTENDED",
+    5: "INVALID_EXTENDED",
+}
+_CHANNELS = {1: "BANK", 2: "SUPPLIER_PAYMENTS", 3: "PAPER", 4: "AUTOGIRO"}
+_DEDUCTIONS = {0: "FULL", 1: "PARTIAL", 2: "FINAL"}
+
+
+def file_created_at(header: FileHeader) -> dt.datetime:
+    """Bankgirot writes Swedish local time; events carry UTC."""
+    return header.timestamp.replace(tzinfo=SWEDEN).astimezone(dt.UTC)
+
+
+def payment_reference(payment: Payment) -> str:
+    """The record key: the reference, or ``BGC-<serial>`` for a payment without one."""
+    return payment.reference or f"BGC-{payment.serial_number}"
+
+
+def _payer(payer: Payer) -> dict[str, Any] | None:
+    fields = {
+        "name": payer.name,
+        "extraName": payer.extra_name,
+        "street": payer.address,
+        "postalCode": payer.postal_code,
+        "city": payer.city,
+        "country": payer.country,
+        "countryCode": payer.country_code,
+        "identityNumber": payer.identity_number,
+    }
+    if not any(fields.values()):
+        return None
+    return {k: (v or None) for k, v in fields.items()}
+
+
+def payment_data(
+    entry: PaymentEntry, municipality: dict[str, str], created: dt.datetime
+) -> dict[str, Any]:
+    """The ``PaymentReceived`` data for one 20 (payment) or 21 (deduction) record."""
+    payment, deposit = entry.payment, entry.deposit
+    return {
+        "reference": payment_reference(payment),
+        "municipality": municipality,
+        "kind": "DEDUCTION" if payment.is_deduction else "PAYMENT",
+        "amount": {"amountOre": payment.amount, "currency": deposit.currency},
+        "referenceCode": _REFERENCE_CODES.get(int(payment.reference_code), "UNKNOWN"),
+        "channel": _CHANNELS.get(int(payment.channel), "UNKNOWN"),
+        "senderBankgiro": payment.sender_bankgiro,
+        "recipientBankgiro": deposit.recipient_bankgiro,
+        "paymentDate": deposit.payment_date,
+        "bgcSerialNumber": payment.serial_number,
+        "depositSerialNumber": deposit.serial_number,
+        "deductionCode": (
+            _DEDUCTIONS.get(int(payment.deduction_code), "UNKNOWN")
+            if payment.deduction_code is not None
+            else None
+        ),
+        "imageAvailable": payment.has_image,
+        "extraReferences": [x.reference for x in payment.extra_references if x.reference],
+        "information": list(payment.information),
+        "payer": _payer(payment.payer),
+        "fileCreatedAt": created,
+    }

@@ -1,0 +1,154 @@
+"""The ``bgmax`` source: BgMax files from an inbox folder, one transaction per file.
+
+Each poll takes the oldest settled file in the inbox. A file that parses and balances
+becomes one ``PaymentReceived`` per payment or deduction record, all published in one
+transaction together with the file's digest in the source's position; only then is the
+file moved to ``processed/``. A malformed or inconsistent file publishes nothing: one
+dead letter names the line and field, and the file moves to ``rejected/`` beside a
+``.reason.txt``. A crash between the commit and the move is harmless: the digest in the
+position says the file is done, and the next poll only moves it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from connectors.bgmax.config import BgMaxConfig
+from connectors.bgmax.errors import BgMaxError
+from connectors.bgmax.mapping import file_created_at, payment_data
+from connectors.bgmax.parser import iter_payments
+from hub.events import Event, source_uri
+from hub.sdk import Batch, DeadLetter, Position, Source
+
+EVENT_TYPE = "se.kommun.hub.finance.PaymentReceived.v1"
+_IDS = uuid.UUID("6f1c2a52-9d8e-4f0b-a3a4-5b0d2c1e8f10")
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Done:
+    path: Path
+    digest: str
+    error: BgMaxError | None = None
+
+
+class FileEvents:
+    """The events of one checked file, read anew on each iteration (retries re-read)."""
+
+    def __init__(self, path: Path, digest: str, config: BgMaxConfig) -> None:
+        self.path = path
+        self.digest = digest
+        self.config = config
+        self.source = source_uri(config.municipality_code, config.system)
+
+    def __iter__(self) -> Iterator[Event]:
+        municipality = {
+            "code": self.config.municipality_code,
+            "organisationNumber": self.config.organisation_number,
+        }
+        created = None
+        for entry in iter_payments(self.path):
+            if created is None:
+                created = file_created_at(entry.header)
+            yield Event(
+                type=EVENT_TYPE,
+                source=self.source,
+                id=str(uuid.uuid5(_IDS, f"{self.digest}:{entry.index}")),
+                time=created,
+                data=payment_data(entry, municipality, created),
+            )
+
+
+class BgMaxSource(Source):
+    def __init__(self, config: BgMaxConfig) -> None:
+        self.config = config
+        self.poll_interval = config.poll_interval
+        self.processed = config.processed or config.inbox / "processed"
+        self.rejected = config.rejected or config.inbox / "rejected"
+
+    def open(self, context: object) -> None:
+        for folder in (self.config.inbox, self.processed, self.rejected):
+            folder.mkdir(parents=True, exist_ok=True)
+
+    def _candidates(self) -> list[Path]:
+        now = time.time()
+        found = []
+        for path in self.config.inbox.glob(self.config.pattern):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            if now - path.stat().st_mtime < self.config.settle_seconds:
+                continue  # still being written
+            found.append(path)
+        return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+
+    def poll(self, position: Position | None) -> Batch | None:
+        done: list[str] = list((position or {}).get("done", []))
+        for path in self._candidates():
+            digest = file_digest(path)
+            if digest in done:  # published before a crash, not yet moved
+                _move(path, self.processed)
+                continue
+            after = {"done": [*done, digest][-self.config.history :]}
+            try:
+                for _ in iter_payments(path):  # check the whole file before publishing
+                    pass
+            except BgMaxError as exc:
+                letter = DeadLetter(
+                    key=f"{path.name}:{exc.line}",
+                    reason=str(exc),
+                    payload=_line(path, exc.line),
+                    error_class="BgMaxError",
+                )
+                return Batch(dead_letters=[letter], position=after, token=_Done(path, digest, exc))
+            return Batch(
+                events=FileEvents(path, digest, self.config),
+                position=after,
+                token=_Done(path, digest),
+            )
+        return None
+
+    def commit(self, batch: Batch) -> None:
+        token = batch.token
+        if not isinstance(token, _Done):
+            return
+        if token.error is None:
+            _move(token.path, self.processed)
+            return
+        moved = _move(token.path, self.rejected)
+        reason = moved.with_name(moved.name + ".reason.txt")
+        reason.write_text(
+            f"file: {token.path.name}\nsha256: {token.digest}\nline: {token.error.line}\n"
+            f"field: {token.error.field}\nreason: {token.error.reason}\n",
+            encoding="utf-8",
+        )
+
+
+def _move(path: Path, folder: Path) -> Path:
+    target = folder / path.name
+    if target.exists():
+        stem = time.strftime("%Y%m%dT%H%M%S")
+        target = folder / f"{path.stem}.{stem}.{os.getpid()}{path.suffix}"
+    shutil.move(path, target)
+    return target
+
+
+def _line(path: Path, number: int) -> bytes:
+    with path.open("rb") as handle:
+        for index, line in enumerate(handle, start=1):
+            if index == number:
+                return line.rstrip(b"\r\n")
+    return b""

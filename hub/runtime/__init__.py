@@ -1,0 +1,1 @@
+"""The runtime: runs sources (and later routes) against Kafka, with metrics."""

@@ -1,0 +1,74 @@
+"""Retrying an external system: capped exponential backoff with jitter (tenacity)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict, Field
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    stop_when_event_set,
+    wait_exponential_jitter,
+)
+
+from hub.sdk.errors import TransientError
+
+
+class RetryPolicy(BaseModel):
+    """How long to wait between attempts: ``initial * 2**n`` plus jitter, at most ``max``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    initial: float = Field(0.5, gt=0, description="First wait in seconds.")
+    max: float = Field(30.0, gt=0, description="Longest wait in seconds.")
+    jitter: float = Field(0.5, ge=0, description="Random extra wait, up to this many seconds.")
+
+
+def _wait_for(policy: RetryPolicy) -> Callable[[RetryCallState], float]:
+    backoff = wait_exponential_jitter(
+        multiplier=policy.initial, max=policy.max, jitter=policy.jitter
+    )
+
+    def wait(state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, TransientError) and exc.retry_after is not None:
+            return min(exc.retry_after, policy.max)
+        return float(backoff(state))
+
+    return wait
+
+
+def _sleeper(stopping: threading.Event) -> Callable[[float], None]:
+    """Sleep that ends early when the process is stopping."""
+
+    def sleep(seconds: float) -> None:
+        stopping.wait(seconds)
+
+    return sleep
+
+
+def retrying(
+    policy: RetryPolicy,
+    stopping: threading.Event,
+    *,
+    retry_on: tuple[type[BaseException], ...],
+    on_failure: Callable[[BaseException], None],
+) -> Retrying:
+    """Retry ``retry_on`` errors until success or ``stopping``; report each failure."""
+
+    def before_sleep(state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        if exc is not None:
+            on_failure(exc)
+
+    return Retrying(
+        retry=retry_if_exception_type(retry_on),
+        wait=_wait_for(policy),
+        stop=stop_when_event_set(stopping),
+        sleep=_sleeper(stopping),
+        before_sleep=before_sleep,
+        reraise=True,
+    )

@@ -1,0 +1,231 @@
+"""Runs one positioned source: poll, publish in a transaction with the position, repeat.
+
+Exactly-once from the source's point of view:
+
+* the producer's transactional id is ``hub-source-<name>``; ``init_transactions``
+  fences any other instance of the same source (it can no longer commit) and aborts
+  whatever it left open;
+* the position is read back from Kafka (``read_committed``) after fencing, so it is the
+  position of the last transaction that really committed;
+* events, dead letters and the new position go in one transaction; only after it
+  commits is the source told (``Source.commit``), e.g. to move a file to ``processed/``;
+* when Kafka fails mid-transaction the producer is rebuilt and the position reloaded:
+  if the failed commit did land, the batch is acknowledged, otherwise it is published
+  again. Either way nothing is lost and nothing published twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError
+
+from hub.connection import KafkaConnection
+from hub.events import Encoder, EventError
+from hub.runtime.deadletters import deadletter_headers
+from hub.runtime.encoding import event_payload
+from hub.runtime.metrics import SourceMetrics
+from hub.runtime.positions import encode_position, load_position
+from hub.runtime.retry import RetryPolicy, retrying
+from hub.runtime.topics import deadletter_topic
+from hub.sdk.errors import FatalError, TransientError
+from hub.sdk.types import Batch, DeadLetter, Position, Source, SourceContext
+
+log = logging.getLogger(__name__)
+
+_FENCED = ("ProducerFencedError", "InvalidProducerEpochError", "TransactionalIdAuthorizationFailed")
+
+
+class Fenced(FatalError):
+    """Another instance of this source took over its transactional id."""
+
+
+class SourceRunner:
+    def __init__(
+        self,
+        name: str,
+        source: Source,
+        *,
+        conn: KafkaConnection,
+        encoder: Encoder,
+        prefix: str,
+        positions_topic: str,
+        metrics: SourceMetrics,
+        stopping: threading.Event,
+        retry: RetryPolicy | None = None,
+        producer_config: dict[str, Any] | None = None,
+        on_idle: Callable[[], None] | None = None,
+    ) -> None:
+        self.name = name
+        self.on_idle = on_idle
+        self.source = source
+        self.conn = conn
+        self.encoder = encoder
+        self.dlq_topic = deadletter_topic(prefix, name)
+        self.positions_topic = positions_topic
+        self.metrics = metrics
+        self.stopping = stopping
+        self.retry = retry or RetryPolicy()
+        self.producer_config = producer_config or {}
+        self._producer: KafkaProducer | None = None
+        self.position: Position | None = None
+        self.failed: BaseException | None = None
+        self._poll_started = 0.0
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def run(self) -> None:
+        """Run until ``stopping`` is set or the source fails for good."""
+        self.metrics.up.labels(self.name).set(1)
+        try:
+            self._connect()
+            self.source.open(SourceContext(self.name, self.stopping, log.info))
+            while not self.stopping.is_set():
+                batch = self._attempt(self._poll, "poll")
+                if batch is None:
+                    break
+                if batch.empty:
+                    if self.on_idle is not None:
+                        self.on_idle()
+                    self.stopping.wait(self.source.poll_interval)
+                    continue
+                self._deliver(batch)
+        except Exception as exc:
+            self.failed = exc
+            self.metrics.errors.labels(self.name, type(exc).__name__).inc()
+            log.exception("source %s stopped: %s", self.name, exc)
+        finally:
+            self.metrics.up.labels(self.name).set(0)
+            self._close()
+
+    # -- steps -------------------------------------------------------------------------
+    def _poll(self) -> Batch:
+        start = time.perf_counter()
+        batch = self.source.poll(self.position) or Batch()
+        self._poll_started = start
+        if batch.empty:
+            self.metrics.last_success.labels(self.name).set_to_current_time()
+        return batch
+
+    def _deliver(self, batch: Batch) -> None:
+        outcome = self._attempt(lambda: self._transact(batch), "publish")
+        if outcome is None:  # stopping while Kafka was failing: nothing committed
+            return
+        published, rejected = outcome
+        self.position = batch.position if batch.position is not None else self.position
+        self.source.commit(batch)
+        for event_type, count in published.items():
+            self.metrics.events.labels(self.name, event_type).inc(count)
+        for letter in rejected:
+            self.metrics.dead_letters.labels(self.name, letter.error_class).inc()
+        self.metrics.last_success.labels(self.name).set_to_current_time()
+        self.metrics.batch_duration.labels(self.name).observe(
+            time.perf_counter() - self._poll_started
+        )
+
+    def _transact(self, batch: Batch) -> tuple[Counter[str], list[DeadLetter]]:
+        """Publish the batch and its position in one transaction.
+
+        Events are encoded as they are sent, so a large batch (a whole BgMax file) never
+        sits in memory twice; one whose data does not fit its schema becomes a dead letter.
+        """
+        producer = self._connect()
+        published: Counter[str] = Counter()
+        rejected = list(batch.dead_letters)
+        try:
+            producer.begin_transaction()
+            for event in batch.events:
+                try:
+                    rec = self.encoder.encode(event)
+                except EventError as exc:
+                    key = event.subject or event.id
+                    payload = event_payload(event)
+                    rejected.append(DeadLetter(key, str(exc), payload, type(exc).__name__))
+                    continue
+                producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
+                published[event.type] += 1
+            for letter in rejected:
+                producer.send(
+                    self.dlq_topic,
+                    key=letter.key.encode(),
+                    value=letter.payload,
+                    headers=deadletter_headers(self.name, letter),
+                )
+            if batch.position is not None:
+                producer.send(
+                    self.positions_topic,
+                    key=self.name.encode(),
+                    value=encode_position(batch.position),
+                )
+            producer.commit_transaction()
+            return published, rejected
+        except KafkaError as exc:
+            if type(exc).__name__ in _FENCED:
+                raise Fenced(f"source {self.name} was taken over by another instance") from exc
+            self._reset()
+            # The commit may have landed before the error reached us: ask Kafka.
+            if batch.position is not None and self.position != batch.position:
+                committed = load_position(self.conn, self.positions_topic, self.name)
+                if committed == _normalise(batch.position):
+                    log.info("source %s: the failed commit had landed", self.name)
+                    return published, rejected
+            raise
+
+    def _attempt(self, step: Callable[[], Any], what: str) -> Any:
+        def failed(exc: BaseException) -> None:
+            reason = "transient" if isinstance(exc, TransientError) else type(exc).__name__
+            self.metrics.errors.labels(self.name, f"{what}:{reason}").inc()
+            log.warning("source %s: %s failed, retrying: %s", self.name, what, exc)
+
+        retry_on: tuple[type[BaseException], ...] = (TransientError, KafkaError, OSError)
+        try:
+            for attempt in retrying(
+                self.retry, self.stopping, retry_on=retry_on, on_failure=failed
+            ):
+                with attempt:
+                    return step()
+        except (TransientError, KafkaError, OSError):
+            if self.stopping.is_set():
+                return None
+            raise
+        return None
+
+    # -- Kafka -------------------------------------------------------------------------
+    def _connect(self) -> KafkaProducer:
+        if self._producer is None:
+            producer = KafkaProducer(
+                **self.conn.client_config(),
+                transactional_id=f"hub-source-{self.name}",
+                acks="all",
+                linger_ms=5,
+                **self.producer_config,
+            )
+            producer.init_transactions()
+            self._producer = producer
+            self.position = load_position(self.conn, self.positions_topic, self.name)
+            log.info("source %s starts at position %s", self.name, self.position)
+        return self._producer
+
+    def _reset(self) -> None:
+        producer, self._producer = self._producer, None
+        if producer is not None:
+            try:
+                producer.close(timeout=5)
+            except KafkaError as exc:  # closing a broken producer may fail too
+                log.debug("closing producer of %s: %s", self.name, exc)
+
+    def _close(self) -> None:
+        try:
+            self.source.close()
+        finally:
+            self._reset()
+
+
+def _normalise(position: Position) -> Any:
+    return json.loads(encode_position(position))

@@ -1,0 +1,110 @@
+"""The contract between the runtime and a source connector.
+
+A *polling* source (``Source``) is asked for the next :class:`Batch` after a position;
+the runtime publishes the batch's events, dead letters and new position in one Kafka
+transaction, and only then calls :meth:`Source.commit` so the source can tidy up
+(move a file to ``processed/``). A crash at any point either publishes the whole batch
+with its position or nothing of it.
+
+A *push* source (``PushSource``) serves requests on its own (a webhook) and hands each
+event to :meth:`Publisher.publish`, which returns once the event is durable in Kafka.
+"""
+
+from __future__ import annotations
+
+import abc
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from hub.events import Event
+
+Position = Mapping[str, Any]
+"""A source's own JSON-serialisable bookmark (last id, last timestamp, files done)."""
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """Input the source could not turn into an event, and why."""
+
+    key: str
+    """Where it came from: row key, ``file:line``, request id."""
+    reason: str
+    payload: bytes = b""
+    error_class: str = "BadInput"
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What one poll found: events, rejected input, and the position after both."""
+
+    events: Iterable[Event] = ()
+    """A list, or any iterable that starts over on each ``iter()`` (a retry re-reads it)."""
+    position: Position | None = None
+    dead_letters: Sequence[DeadLetter] = ()
+    token: Any = None
+    """Opaque to the runtime; handed back to :meth:`Source.commit` (e.g. a file path)."""
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to publish and no position to move (an idle poll)."""
+        return self.position is None and not self.dead_letters and not _any(self.events)
+
+
+def _any(events: Iterable[Event]) -> bool:
+    if isinstance(events, Sequence):
+        return len(events) > 0
+    return True
+
+
+@dataclass
+class SourceContext:
+    """What the runtime gives a source when it opens."""
+
+    name: str
+    stopping: threading.Event = field(default_factory=threading.Event)
+    log: Callable[[str], None] = print
+
+
+class Source(abc.ABC):
+    """A source polled by the runtime. Override :meth:`poll`; the rest is optional."""
+
+    poll_interval: float = 1.0
+    """Seconds to wait after a poll that found nothing."""
+
+    def open(self, context: SourceContext) -> None:  # noqa: B027 - optional hook
+        """Connect to the external system (called once, before the first poll)."""
+
+    @abc.abstractmethod
+    def poll(self, position: Position | None) -> Batch | None:
+        """The next batch after ``position`` (None: the very start), or None for none yet.
+
+        Raise :class:`~hub.sdk.errors.TransientError` when the external system fails.
+        """
+
+    def commit(self, batch: Batch) -> None:  # noqa: B027 - optional hook
+        """Called once the batch and its position are durable in Kafka."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections (called once, also after failures)."""
+
+
+class Publisher(Protocol):
+    """Durable publishing for push sources."""
+
+    def publish(self, events: Sequence[Event], dead_letters: Sequence[DeadLetter] = ()) -> None:
+        """Return once every event is acknowledged by all in-sync replicas."""
+        ...
+
+    def healthy(self) -> bool:
+        """True while Kafka answers."""
+        ...
+
+
+class PushSource(abc.ABC):
+    """A source that receives events (HTTP) rather than polling for them."""
+
+    @abc.abstractmethod
+    def serve(self, context: SourceContext, publisher: Publisher) -> None:
+        """Serve until ``context.stopping`` is set, then return."""
