@@ -141,6 +141,7 @@ def run_source(
         stopping=stopping,
         retry=RetryPolicy(initial=0.1, max=1.0, jitter=0.1),
         on_idle=on_idle,
+        catalog=catalog,
     )
     thread = threading.Thread(target=runner.run, name=f"test-source-{name}", daemon=True)
     thread.start()

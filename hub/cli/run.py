@@ -70,6 +70,7 @@ def run(
             encoder=encoder,
             event_topics=event_topics(cat, prefix),
             only=only or None,
+            catalog=cat,
         )
     except KeyError as exc:
         err.print(f"[red]error:[/red] {exc.args[0]}")

@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry
 
 from hub.config import LoadedConfig, ResolvedConnector
 from hub.connection import KafkaConnection
-from hub.events import Encoder
+from hub.events import Catalog, Encoder
 from hub.localkafka.probe import broker_answers
 from hub.runtime.metrics import SourceMetrics
 from hub.runtime.observability import observability_app
@@ -53,8 +53,10 @@ class Runtime:
         registry: CollectorRegistry | None = None,
         only: Iterable[str] | None = None,
         serve_http: bool = True,
+        catalog: Catalog | None = None,
     ) -> None:
         self.config = config
+        self.catalog = catalog
         self.conn = conn
         self.encoder = encoder
         self.prefix = config.hub.kafka.topic_prefix
@@ -126,6 +128,7 @@ class Runtime:
                 positions_topic=positions_topic(self.prefix),
                 metrics=self.metrics,
                 stopping=self.stopping,
+                catalog=self.catalog,
             )
             thread = threading.Thread(target=runner.run, name=f"source-{name}", daemon=True)
             worker = _Worker(name, thread, runner=runner)
@@ -152,7 +155,9 @@ class Runtime:
     def _serve(self, worker: _Worker, source: PushSource, publisher: KafkaPublisher) -> None:
         self.metrics.up.labels(worker.name).set(1)
         try:
-            source.serve(SourceContext(worker.name, self.stopping, log.info), publisher)
+            source.serve(
+                SourceContext(worker.name, self.stopping, log.info, self.catalog), publisher
+            )
         except Exception as exc:
             worker.failed.append(exc)
             self.metrics.errors.labels(worker.name, type(exc).__name__).inc()

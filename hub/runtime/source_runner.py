@@ -28,7 +28,7 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from hub.connection import KafkaConnection
-from hub.events import Encoder, EventError
+from hub.events import Catalog, Encoder, EventError
 from hub.runtime.deadletters import deadletter_headers
 from hub.runtime.encoding import event_payload
 from hub.runtime.metrics import SourceMetrics
@@ -62,8 +62,10 @@ class SourceRunner:
         retry: RetryPolicy | None = None,
         producer_config: dict[str, Any] | None = None,
         on_idle: Callable[[], None] | None = None,
+        catalog: Catalog | None = None,
     ) -> None:
         self.name = name
+        self.catalog = catalog
         self.on_idle = on_idle
         self.source = source
         self.conn = conn
@@ -85,7 +87,7 @@ class SourceRunner:
         self.metrics.up.labels(self.name).set(1)
         try:
             self._connect()
-            self.source.open(SourceContext(self.name, self.stopping, log.info))
+            self.source.open(SourceContext(self.name, self.stopping, log.info, self.catalog))
             while not self.stopping.is_set():
                 batch = self._attempt(self._poll, "poll")
                 if batch is None:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from hub.events import Event
+from hub.events import Catalog, Event
 
 Position = Mapping[str, Any]
 """A source's own JSON-serialisable bookmark (last id, last timestamp, files done)."""
@@ -65,6 +65,9 @@ class SourceContext:
     name: str
     stopping: threading.Event = field(default_factory=threading.Event)
     log: Callable[[str], None] = print
+    catalog: Catalog | None = None
+    """The event catalog the runtime encodes with, for sources that map input to named
+    events and check that mapping when they open (None when the runtime has none)."""
 
 
 class Source(abc.ABC):
