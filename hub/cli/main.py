@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from hub import __version__
-from hub.cli import connectors, demo, kafka, run
+from hub.cli import connectors, demo, kafka, run, schemas
 
 app = typer.Typer(
     name="hub",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 app.add_typer(kafka.app, name="kafka")
 app.add_typer(connectors.app, name="connectors")
+app.add_typer(schemas.app, name="schemas")
 app.command("validate")(run.validate)
 app.command("run")(run.run)
 app.command("demo")(demo.demo)
@@ -33,3 +34,7 @@ def main(
     ),
 ) -> None:
     """Municipal event hub."""
+
+
+if __name__ == "__main__":
+    app()
