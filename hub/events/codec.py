@@ -1,0 +1,332 @@
+"""Events to Kafka records and back, in the wire format of docs/wire-format.md.
+
+A record's value is Avro single-object encoding (``C3 01``, the writer schema's 8-byte
+CRC-64-AVRO fingerprint, the Avro body); its key is the event's subject; its headers are
+the CloudEvents attributes (binary content mode). Readers find the writer schema by
+fingerprint and may read with an older or newer version of the same event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol
+
+from fastavro import schemaless_reader, schemaless_writer
+from fastavro.read import SchemaResolutionError
+
+from hub.events import headers as h
+from hub.events.catalog import DEFAULT_TOPIC_PREFIX, Catalog, EventSchema
+from hub.events.compat import incompatibilities
+from hub.events.errors import (
+    InvalidEvent,
+    MalformedBody,
+    MalformedHeader,
+    SchemaMismatch,
+    TruncatedBody,
+    UnknownEventType,
+    UnknownFingerprint,
+)
+from hub.events.fingerprint import HEADER_SIZE, MARKER, read_fingerprint, single_object_header
+from hub.events.model import TRACEPARENT_FORMAT, Event, check_extensions, checked_event
+from hub.events.validation import find_mismatch
+
+Headers = list[tuple[str, bytes]]
+
+
+class KafkaRecord(NamedTuple):
+    """What to hand a producer: ``send(topic, key=key, value=value, headers=headers)``."""
+
+    topic: str
+    key: bytes
+    value: bytes
+    headers: Headers
+
+
+class ConsumedRecord(Protocol):
+    """A consumed record as clients give it (kafka-python's ``ConsumerRecord`` fits)."""
+
+    @property
+    def key(self) -> bytes | None: ...
+    @property
+    def value(self) -> bytes | None: ...
+    @property
+    def headers(self) -> Sequence[tuple[str, bytes]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Writer:
+    schema: EventSchema
+    type: str
+    topic: str
+    prefix: bytes
+    type_header: tuple[str, bytes]
+    dataschema_header: tuple[str, bytes]
+
+
+class Encoder:
+    """Turns events into Kafka records; one per process, shared by its producers."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        *,
+        topic_prefix: str = DEFAULT_TOPIC_PREFIX,
+        validate: bool = False,
+    ) -> None:
+        """``validate`` also checks values the Avro writer would coerce (an int too large
+        for its field, a float in an integer field) at about three times the cost."""
+        if not topic_prefix or not all(c.isalnum() or c in "._-" for c in topic_prefix):
+            raise ValueError(f"topic prefix {topic_prefix!r}: use letters, digits, '.', '_', '-'")
+        self._validate = validate
+        self._writers: dict[str, _Writer] = {}
+        for schema in catalog:
+            self._writers[schema.dataschema] = _Writer(
+                schema=schema,
+                type=schema.type,
+                topic=schema.topic(topic_prefix),
+                prefix=single_object_header(schema.fingerprint),
+                type_header=("ce_type", schema.type.encode()),
+                dataschema_header=("ce_dataschema", schema.dataschema.encode()),
+            )
+        self._types = sorted({schema.type for schema in catalog})
+        for ce_type in self._types:
+            self._writers[ce_type] = self._writers[catalog.by_type(ce_type).dataschema]
+
+    def encode(self, event: Event) -> KafkaRecord:
+        """The record for ``event``, written with its ``dataschema`` (default: the latest
+        version of its type)."""
+        writer = self._writers.get(event.dataschema or event.type)
+        if writer is None or writer.type != event.type:
+            raise self._unknown(event)
+        schema = writer.schema
+        data = event.data
+        try:
+            key = data[schema.key_field]
+        except (KeyError, TypeError):
+            key = None
+        if type(key) is not str or not key:
+            raise SchemaMismatch(
+                schema.event, schema.key_field, f"the key field must be a non-empty string: {key!r}"
+            )
+        if event.subject is not None and event.subject != key:
+            raise InvalidEvent(
+                "subject", f"{event.subject!r} differs from key field {schema.key_field}={key!r}"
+            )
+        if self._validate:
+            _validate(schema, data)
+        buffer = BytesIO()
+        buffer.write(writer.prefix)
+        try:
+            schemaless_writer(buffer, schema.parsed, data)
+        except Exception as exc:  # fastavro raises TypeError, ValueError, KeyError, ...
+            raise _mismatch(schema, data, exc) from exc
+        key_bytes = key.encode()
+        headers = [
+            h.SPECVERSION_HEADER,
+            ("ce_id", event.id.encode()),
+            ("ce_source", event.source.encode()),
+            writer.type_header,
+            ("ce_time", h.format_time(event.time)),
+            ("ce_subject", key_bytes),
+            writer.dataschema_header,
+            h.CONTENT_TYPE_HEADER,
+        ]
+        if event.traceparent is not None:
+            headers.append((h.TRACEPARENT, event.traceparent.encode()))
+        if event.extensions:
+            headers += [(f"ce_{name}", value.encode()) for name, value in event.extensions.items()]
+        return KafkaRecord(writer.topic, key_bytes, buffer.getvalue(), headers)
+
+    def _unknown(self, event: Event) -> UnknownEventType:
+        if event.dataschema and event.dataschema in self._writers:
+            actual = self._writers[event.dataschema].type
+            return UnknownEventType(
+                f"data schema {event.dataschema!r} for type {event.type!r}",
+                f"that schema belongs to type {actual!r}",
+            )
+        if event.dataschema:
+            return UnknownEventType(f"data schema {event.dataschema!r}")
+        known = ", ".join(self._types)
+        return UnknownEventType(f"event type {event.type!r}", f"known types: {known}")
+
+
+def _validate(schema: EventSchema, data: Any) -> None:
+    found = find_mismatch(schema.parsed, data)
+    if found is not None:
+        raise SchemaMismatch(schema.event, *found)
+
+
+def _mismatch(schema: EventSchema, data: Any, cause: Exception) -> SchemaMismatch:
+    """Which field the writer choked on."""
+    found = find_mismatch(schema.parsed, data)
+    if found is not None:
+        return SchemaMismatch(schema.event, *found)
+    return SchemaMismatch(schema.event, None, f"{type(cause).__name__}: {cause}")
+
+
+class Decoder:
+    """Turns Kafka records back into events, reading with the writer's schema or a pinned one."""
+
+    def __init__(self, catalog: Catalog, *, readers: Mapping[str, int] | None = None) -> None:
+        """``readers`` pins the version this consumer reads each event with, by event name
+        (``{"PermitGranted": 1}``); unpinned events read as written."""
+        self._catalog = catalog
+        self._writers = {
+            s.fingerprint.to_bytes(8, "little"): _Reader(s, s.name, s.type.encode())
+            for s in catalog
+        }
+        self._pins = {name: catalog.get(name, v).version for name, v in (readers or {}).items()}
+
+    def decode_record(self, record: ConsumedRecord) -> Event:
+        """``decode`` for a consumed record object."""
+        return self.decode(record.key, record.value, record.headers)
+
+    def decode(
+        self,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Sequence[tuple[str, bytes]],
+        *,
+        reader_version: int | None = None,
+    ) -> Event:
+        """The event in a record; ``reader_version`` reads its data with that version of
+        the same event (Avro schema resolution) instead of as written."""
+        if not value:
+            raise TruncatedBody("record", "the record has no value (a tombstone?)")
+        writer = self._writers.get(value[2:HEADER_SIZE])
+        if writer is None or value[:2] != MARKER:
+            raise UnknownFingerprint(read_fingerprint(value))
+        found = dict(headers)
+        if len(found) != len(headers):
+            duplicate = h.duplicate(headers)
+            if duplicate is not None:
+                raise duplicate
+        try:
+            ident = found["ce_id"].decode()
+            source = found["ce_source"].decode()
+            ce_type = found["ce_type"]
+            spec = found["ce_specversion"]
+            time = h.parse_time("ce_time", found["ce_time"])
+            content_type = found["content-type"]
+        except KeyError:
+            raise h.missing(found, h.REQUIRED) from None
+        except (AttributeError, UnicodeDecodeError):
+            raise h.text_error(found, h.REQUIRED) from None
+        if spec != h.SPECVERSION:
+            raise MalformedHeader("ce_specversion", spec, "this hub reads CloudEvents 1.0")
+        if content_type != h.CONTENT_TYPE and not (
+            isinstance(content_type, bytes) and content_type.startswith(b"application/avro;")
+        ):
+            raise MalformedHeader("content-type", content_type, "hub events are application/avro")
+        if ce_type != writer.type_bytes:
+            schema = writer.schema
+            raise MalformedHeader(
+                "ce_type",
+                ce_type,
+                f"the value was written with {schema.event} v{schema.version}, "
+                f"whose type is {schema.type}",
+            )
+        if not ident or not source:
+            raise MalformedHeader("ce_id" if not ident else "ce_source", b"", "is empty")
+        subject, traceparent, extensions = _optional(found, key)
+        version = reader_version if reader_version is not None else self._pins.get(writer.name)
+        reader = writer.schema if version is None else self._reader(writer.schema, version)
+        data = _body(value, writer.schema, reader)
+        return checked_event(
+            reader.type,
+            source,
+            data,
+            ident,
+            time,
+            subject,
+            reader.dataschema,
+            traceparent,
+            extensions,
+        )
+
+    def _reader(self, writer: EventSchema, version: int) -> EventSchema:
+        if version == writer.version:
+            return writer
+        return self._catalog.get(writer.name, version)
+
+
+class _Reader(NamedTuple):
+    schema: EventSchema
+    name: str
+    type_bytes: bytes
+
+
+def _optional(
+    found: dict[str, bytes], key: bytes | None
+) -> tuple[str | None, str | None, Mapping[str, str]]:
+    """Subject (the key when no ce_subject), traceparent and extensions."""
+    raw_subject = found.get("ce_subject", key)
+    try:
+        subject = raw_subject.decode() if raw_subject is not None else None
+    except UnicodeDecodeError:
+        raise h.text_error({**found, "key": key or b""}, ("ce_subject", "key")) from None
+    if subject == "":
+        raise MalformedHeader("ce_subject", b"", "is empty")
+    known = len(h.REQUIRED) + ("ce_subject" in found) + ("ce_dataschema" in found)
+    traceparent = None
+    if h.TRACEPARENT in found:
+        known += 1
+        traceparent = _traceparent(found[h.TRACEPARENT])
+    return subject, traceparent, (_extensions(found) if len(found) > known else _NONE)
+
+
+_NONE: Mapping[str, str] = MappingProxyType({})
+
+
+def _traceparent(raw: bytes) -> str:
+    try:
+        text = raw.decode()
+    except (AttributeError, UnicodeDecodeError):
+        raise h.text_error({h.TRACEPARENT: raw}, (h.TRACEPARENT,)) from None
+    if not TRACEPARENT_FORMAT.fullmatch(text):
+        raise MalformedHeader(h.TRACEPARENT, raw, "not a W3C traceparent (00-<32>-<16>-<2>)")
+    return text
+
+
+def _body(value: bytes, writer: EventSchema, reader: EventSchema) -> Any:
+    buffer = BytesIO(value)
+    buffer.seek(HEADER_SIZE)
+    try:
+        data = schemaless_reader(buffer, writer.parsed, None if reader is writer else reader.parsed)
+    except SchemaResolutionError as exc:
+        found = incompatibilities(reader.avro, writer.avro)
+        field, reason = found[0] if found else (None, str(exc))
+        raise SchemaMismatch(
+            f"{writer.event} v{writer.version} read as v{reader.version}", field, reason
+        ) from None
+    except Exception as exc:  # fastavro: EOFError, IndexError, UnicodeDecodeError, ...
+        where = f"{writer.event} v{writer.version}"
+        if isinstance(exc, EOFError) or buffer.tell() >= len(value):
+            raise TruncatedBody(where, f"the value ends inside the body ({exc!r})") from None
+        raise MalformedBody(where, f"{type(exc).__name__}: {exc}") from None
+    if buffer.tell() != len(value):
+        raise MalformedBody(
+            f"{writer.event} v{writer.version}",
+            f"{len(value) - buffer.tell()} byte(s) after the end of the body",
+        )
+    return data
+
+
+def _extensions(found: dict[str, bytes]) -> dict[str, str]:
+    extensions: dict[str, str] = {}
+    for name, raw in found.items():
+        if not name.startswith(h.PREFIX) or name in h.REQUIRED or name in h.OPTIONAL:
+            continue
+        try:
+            extensions[name[len(h.PREFIX) :]] = raw.decode()
+        except (AttributeError, UnicodeDecodeError):
+            raise h.text_error(found, (name,)) from None
+    try:
+        check_extensions(extensions)
+    except InvalidEvent as exc:
+        header = f"ce_{exc.attribute}"
+        raise MalformedHeader(header, found.get(header), exc.reason) from None
+    return extensions

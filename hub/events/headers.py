@@ -1,0 +1,79 @@
+"""CloudEvents attributes as Kafka headers (Kafka protocol binding, binary content mode).
+
+Every attribute is a UTF-8 header ``ce_<attribute>``, except ``datacontenttype``, which is
+the ``content-type`` header. The W3C trace context travels in ``traceparent``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+from hub.events.errors import MalformedHeader, MissingHeader
+
+PREFIX = "ce_"
+SPECVERSION = b"1.0"
+CONTENT_TYPE = b"application/avro"
+TRACEPARENT = "traceparent"
+SPECVERSION_HEADER = ("ce_specversion", SPECVERSION)
+CONTENT_TYPE_HEADER = ("content-type", CONTENT_TYPE)
+REQUIRED = ("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type")
+OPTIONAL = ("ce_subject", "ce_dataschema", TRACEPARENT)
+
+_ZERO = timedelta(0)
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+
+
+def format_time(moment: datetime) -> bytes:
+    """RFC 3339 in UTC with a ``Z``: ``2026-03-01T09:30:00.123456Z``."""
+    if moment.tzinfo is not UTC and moment.utcoffset() != _ZERO:
+        moment = moment.astimezone(UTC)
+    return (moment.isoformat()[:-6] + "Z").encode()
+
+
+def parse_time(header: str, raw: bytes | None) -> datetime:
+    """A timezone-aware datetime from an RFC 3339 header value."""
+    try:
+        text = raw.decode()  # type: ignore[union-attr]
+    except (AttributeError, UnicodeDecodeError):
+        raise text_error({header: raw}, (header,)) from None
+    if _RFC3339.fullmatch(text):
+        try:
+            return datetime.fromisoformat(text.upper())
+        except ValueError as exc:
+            raise MalformedHeader(header, raw, f"not a valid date and time: {exc}") from None
+    raise MalformedHeader(header, raw, "not an RFC 3339 timestamp like 2026-03-01T09:30:00Z")
+
+
+def text_error(headers: Mapping[str, bytes | None], names: Sequence[str]) -> MalformedHeader:
+    """The first of ``names`` whose value is not UTF-8 text, as an error."""
+    for name in names:
+        raw = headers.get(name)
+        if raw is None:
+            if name in headers:
+                return MalformedHeader(name, raw, "has no value")
+            continue
+        try:
+            raw.decode()
+        except (UnicodeDecodeError, AttributeError):
+            return MalformedHeader(name, raw, "not UTF-8 text")
+    return MalformedHeader(",".join(names), None, "not UTF-8 text")
+
+
+def missing(headers: Mapping[str, bytes | None], names: Sequence[str]) -> MissingHeader:
+    """The first of ``names`` absent from ``headers``, as an error."""
+    return MissingHeader(next((name for name in names if name not in headers), names[0]))
+
+
+def duplicate(headers: Sequence[tuple[str, bytes | None]]) -> MalformedHeader | None:
+    """A CloudEvents header given twice, as an error (other headers may repeat)."""
+    seen: set[str] = set()
+    for name, raw in headers:
+        if name.startswith(PREFIX) or name in ("content-type", TRACEPARENT):
+            if name in seen:
+                return MalformedHeader(name, raw, "appears more than once")
+            seen.add(name)
+    return None
