@@ -1,0 +1,62 @@
+"""The event envelope: what a valid event is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from hub.events import Event, InvalidEvent, source_uri
+
+TYPE = "se.kommun.hub.registry.CaseClosed.v1"
+
+
+def make(**changes: Any) -> Event:
+    attributes: dict[str, Any] = {"type": TYPE, "source": "/kommun/2480/diarium", "data": {}}
+    return Event(**(attributes | changes))
+
+
+def test_defaults_are_a_uuid_and_now() -> None:
+    before = dt.datetime.now(dt.UTC)
+    event = make()
+    assert len(event.id) == 36
+    assert event.id.count("-") == 4
+    assert before <= event.time <= dt.datetime.now(dt.UTC)
+    assert make().id != event.id
+
+
+def test_events_are_immutable() -> None:
+    event = make()
+    with pytest.raises(AttributeError):
+        event.id = "other"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("changes", "attribute"),
+    [
+        ({"type": ""}, "type"),
+        ({"source": ""}, "source"),
+        ({"id": ""}, "id"),
+        ({"time": dt.datetime(2026, 3, 2, 9, 30)}, "time"),
+        ({"subject": ""}, "subject"),
+        ({"traceparent": "00-abc-def-01"}, "traceparent"),
+        ({"traceparent": "00-" + "0" * 32 + "-b7ad6b7169203331-01"}, "traceparent"),
+        ({"extensions": {"Bad": "x"}}, "Bad"),
+        ({"extensions": {"subject": "x"}}, "subject"),
+        ({"extensions": {"x" * 21: "x"}}, "x" * 21),
+        ({"extensions": {"ok": 1}}, "ok"),
+    ],
+)
+def test_invalid_attributes_are_refused(changes: dict[str, Any], attribute: str) -> None:
+    with pytest.raises(InvalidEvent) as caught:
+        make(**changes)
+    assert caught.value.attribute == attribute
+
+
+def test_source_uri_names_municipality_and_system() -> None:
+    assert source_uri("2480", "bygglov") == "/kommun/2480/bygglov"
+    with pytest.raises(InvalidEvent):
+        source_uri("248", "bygglov")
+    with pytest.raises(InvalidEvent):
+        source_uri("2480", "Bygg Lov")
