@@ -71,6 +71,8 @@ def field_docs(model: type[BaseModel]) -> list[FieldDoc]:
                 )
             )
             ref = prop.get("$ref") or (prop.get("items") or {}).get("$ref")
+            if not ref:  # an optional nested model: anyOf [{$ref}, {type: null}]
+                ref = next((p["$ref"] for p in prop.get("anyOf", []) if "$ref" in p), None)
             if ref:
                 sub = defs.get(str(ref).rsplit("/", 1)[-1], {})
                 suffix = "[]." if prop.get("type") == "array" else "."
