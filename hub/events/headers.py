@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from hub.events.errors import MalformedHeader, MissingHeader
 
@@ -21,17 +21,24 @@ CONTENT_TYPE_HEADER = ("content-type", CONTENT_TYPE)
 REQUIRED = ("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type")
 OPTIONAL = ("ce_subject", "ce_dataschema", TRACEPARENT)
 
-_ZERO = timedelta(0)
 _RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})", re.ASCII
 )
 
 
 def format_time(moment: datetime) -> bytes:
-    """RFC 3339 in UTC with a ``Z``: ``2026-03-01T09:30:00.123456Z``."""
-    if moment.tzinfo is not UTC and moment.utcoffset() != _ZERO:
+    """RFC 3339 in UTC with microseconds and a ``Z``: ``2026-03-01T09:30:00.000000Z``."""
+    if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
-    return (moment.isoformat()[:-6] + "Z").encode()
+    return b"%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+    )
 
 
 def parse_time(header: str, raw: bytes | None) -> datetime:

@@ -50,7 +50,7 @@ def source_uri(municipality_code: str, system: str) -> str:
     return f"/kommun/{municipality_code}/{system}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Event:
     """One event: what happened (``type``, ``data``), where, when, and about what."""
 
@@ -107,18 +107,16 @@ def checked_event(
 
     Decoding is hot, and ``Event.__post_init__`` would repeat the decoder's checks.
     """
-    event: Event = _new(Event)
-    _set(event, "type", type)
-    _set(event, "source", source)
-    _set(event, "data", data)
-    _set(event, "id", id)
-    _set(event, "time", time)
-    _set(event, "subject", subject)
-    _set(event, "dataschema", dataschema)
-    _set(event, "traceparent", traceparent)
-    _set(event, "extensions", extensions)
+    event: Event = object.__new__(Event)
+    event.__dict__.update(
+        type=type,
+        source=source,
+        data=data,
+        id=id,
+        time=time,
+        subject=subject,
+        dataschema=dataschema,
+        traceparent=traceparent,
+        extensions=extensions,
+    )
     return event
-
-
-_new = object.__new__
-_set = object.__setattr__

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from hub.cli.main import app
+from hub.cli.schemas import app
 from hub.events import Compatibility, check_catalog
 from tests.events.catalog_files import event_schema, field, write_event
 from tests.events.conftest import CATALOG, FIXTURES
@@ -25,7 +25,7 @@ def test_the_real_catalog_passes_the_check() -> None:
 
 
 def test_the_command_passes_on_the_real_catalog() -> None:
-    result = runner.invoke(app, ["schemas", "check", "--catalog", str(CATALOG)])
+    result = runner.invoke(app, ["check", "--catalog", str(CATALOG)])
     assert result.exit_code == 0, result.output
     assert "14 events, 15 schema versions" in result.output
 
@@ -43,7 +43,7 @@ def test_an_incompatible_version_names_event_versions_and_field() -> None:
 
 
 def test_the_command_fails_on_the_incompatible_catalog() -> None:
-    result = runner.invoke(app, ["schemas", "check", "--catalog", str(FIXTURES / "incompatible")])
+    result = runner.invoke(app, ["check", "--catalog", str(FIXTURES / "incompatible")])
     assert result.exit_code == 1
     assert "permit/PermitGranted: v2 cannot read data written with v1" in result.output
     assert "'fee.amountOre'" in result.output

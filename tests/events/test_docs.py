@@ -7,7 +7,7 @@ import re
 
 from typer.testing import CliRunner
 
-from hub.cli.main import app
+from hub.cli.schemas import app
 from hub.events import Catalog, Decoder
 from hub.events.docs import render
 from tests.events.conftest import CATALOG, ROOT
@@ -35,7 +35,7 @@ def test_the_reference_shows_types_keys_topics_and_marks(catalog: Catalog) -> No
 def test_docs_command_writes_and_checks(tmp_path) -> None:  # type: ignore[no-untyped-def]
     runner = CliRunner()
     target = tmp_path / "events.md"
-    args = ["schemas", "docs", "--catalog", str(CATALOG), "--output", str(target)]
+    args = ["docs", "--catalog", str(CATALOG), "--output", str(target)]
     assert runner.invoke(app, [*args, "--check"]).exit_code == 1
     assert runner.invoke(app, args).exit_code == 0
     assert runner.invoke(app, [*args, "--check"]).exit_code == 0
