@@ -1,4 +1,5 @@
-"""Session-wide fixtures: one real Kafka broker for the whole test session.
+"""Session-wide fixtures: one real Kafka broker for the whole test session (and one
+PostgreSQL server, started by the first test that asks for ``postgres``).
 
 * ``HUB_KAFKA_BOOTSTRAP`` set: the tests use that cluster (and start nothing).
 * otherwise ``--kafka=local`` (default): the hub's own local broker (``hub kafka up``'s
@@ -23,7 +24,9 @@ from hub.events import Catalog
 from hub.localkafka import BrokerConfig, LocalBroker, ScramUser
 from hub.localkafka.broker import free_port
 from hub.localkafka.paths import default_cache, default_pom
+from hub.localpg import LocalPostgres
 from tests.kafka_env import KafkaUnderTest
+from tests.pg import own_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRAM_USER = "hub-test"
@@ -123,3 +126,11 @@ def unique(request: pytest.FixtureRequest) -> str:
 def catalog() -> Catalog:
     """The hub's event catalog (``schemas/``)."""
     return Catalog.load(ROOT / "schemas")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[LocalPostgres]:
+    """The session's PostgreSQL server (``tests.pg.create_database`` gives a test its own
+    database on it)."""
+    with own_postgres() as server:
+        yield server
