@@ -2,8 +2,8 @@
 
 The Avro writer stops at the first value it cannot write but does not say where it was,
 and it coerces some values silently (a float into a long, an int too large for an int).
-This walks data and schema together and names the field, as ``fee.amountOre`` or
-``parties[].name`` (paths as in ``hub.events.rules``).
+A ``Validator`` is compiled once per schema into nested checks and names the field at
+fault, as ``fee.amountOre`` or ``parties[].name`` (paths as in ``hub.events.rules``).
 """
 
 from __future__ import annotations
@@ -11,112 +11,155 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from hub.events.rules import resolve, type_name
 
+# A check returns None when the value fits, else the path below it (innermost last) and why.
+Failure = tuple[list[str], str]
+Check = Callable[[Any], Failure | None]
+
 _INT_LIMITS = {"int": 2**31, "long": 2**63}
 _LOGICAL: dict[str, tuple[type, ...]] = {
-    "date": (dt.date, int),
-    "time-millis": (dt.time, int),
-    "time-micros": (dt.time, int),
-    "timestamp-millis": (dt.datetime, int),
-    "timestamp-micros": (dt.datetime, int),
-    "local-timestamp-millis": (dt.datetime, int),
-    "local-timestamp-micros": (dt.datetime, int),
+    "date": (dt.date,),
+    "time-millis": (dt.time,),
+    "time-micros": (dt.time,),
+    "timestamp-millis": (dt.datetime,),
+    "timestamp-micros": (dt.datetime,),
+    "local-timestamp-millis": (dt.datetime,),
+    "local-timestamp-micros": (dt.datetime,),
     "decimal": (decimal.Decimal,),
     "uuid": (uuid.UUID, str),
 }
 
 
-def find_mismatch(parsed: Mapping[str, Any], data: Any) -> tuple[str | None, str] | None:
-    """``(field path, reason)`` for the first value that does not fit, or None."""
-    return _check(parsed, data, parsed.get("__named_schemas", {}), "")
+class Validator:
+    """Checks data against one parsed schema; compile once, call per event."""
 
+    def __init__(self, parsed: Mapping[str, Any]) -> None:
+        self._named = parsed.get("__named_schemas", {})
+        self._compiled: dict[str, Check] = {}
+        self._check = self._compile(parsed)
 
-def _check(
-    schema: Any, value: Any, named: Mapping[str, Any], path: str
-) -> tuple[str | None, str] | None:
-    schema = resolve(schema, named)
-    kind = type_name(schema)
-    where = path or None
-    if kind == "union":
-        return _union(schema, value, named, path)
-    if kind == "record":
-        if not isinstance(value, Mapping):
-            return where, f"{_show(value)} is not a record {schema['name']} (a mapping)"
+    def __call__(self, data: Any) -> tuple[str | None, str] | None:
+        """``(field path, reason)`` for the first value that does not fit, or None."""
+        failure = self._check(data)
+        if failure is None:
+            return None
+        path, reason = failure
+        return ".".join(reversed(path)).replace(".[]", "[]").replace(".{}", "{}") or None, reason
+
+    def _compile(self, schema: Any) -> Check:
+        name = schema if isinstance(schema, str) else None
+        if name in self._compiled:
+            return self._compiled[name]
+        schema = resolve(schema, self._named)
+        kind = type_name(schema)
+        if kind == "record":
+            return self._record(schema)
+        if kind == "union":
+            return _union([self._compile(b) for b in schema], _union_label(schema, self._named))
+        if kind == "array":
+            return _items(self._compile(schema["items"]), "[]", list | tuple, "an array (a list)")
+        if kind == "map":
+            return _items(self._compile(schema["values"]), "{}", Mapping, "a map (a mapping)")
+        return _leaf(schema, kind)
+
+    def _record(self, schema: Mapping[str, Any]) -> Check:
+        fields: list[tuple[str, bool, Check]] = []
+
+        def check(value: Any) -> Failure | None:
+            if not isinstance(value, Mapping):
+                return [], f"{_show(value)} is not a record {schema['name']} (a mapping)"
+            for name, optional, field_check in fields:
+                if optional and name not in value:
+                    continue  # the writer fills in the default
+                failure = field_check(value.get(name))
+                if failure is not None:
+                    failure[0].append(name)
+                    return failure
+            return None
+
+        self._compiled[schema["name"]] = check  # before the fields: a type may refer to itself
         for field in schema["fields"]:
-            name = field["name"]
-            if name not in value and "default" in field:
-                continue  # the writer fills in the default
-            found = _check(
-                field["type"], value.get(name), named, f"{path}.{name}" if path else name
-            )
-            if found:
-                return found
+            fields.append((field["name"], "default" in field, self._compile(field["type"])))
+        return check
+
+
+def _union(branches: list[Check], label: str) -> Check:
+    def check(value: Any) -> Failure | None:
+        failures = []
+        for branch in branches:
+            failure = branch(value)
+            if failure is None:
+                return None
+            failures.append(failure)
+        if value is not None and len(branches) == 2 and branches[0](None) is None:
+            return failures[1]  # an optional value: explain it against its one real type
+        return [], f"{_show(value)} fits none of {label}"
+
+    return check
+
+
+def _items(item: Check, step: str, container: Any, label: str) -> Check:
+    def check(value: Any) -> Failure | None:
+        if not isinstance(value, container):
+            return [], f"{_show(value)} is not {label}"
+        for element in value.values() if step == "{}" else value:
+            failure = item(element)
+            if failure is not None:
+                failure[0].append(step)
+                return failure
+        if step == "{}" and not all(isinstance(key, str) for key in value):
+            return [], "map keys must be strings"
         return None
-    if kind == "array":
-        if not isinstance(value, list | tuple):
-            return where, f"{_show(value)} is not an array (a list)"
-        return next(
-            (f for v in value if (f := _check(schema["items"], v, named, f"{path}[]"))), None
-        )
-    if kind == "map":
-        if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
-            return where, f"{_show(value)} is not a map (a mapping with string keys)"
-        values = value.values()
-        return next(
-            (f for v in values if (f := _check(schema["values"], v, named, f"{path}{{}}"))), None
-        )
-    return (
-        None
-        if _leaf_ok(schema, kind, value)
-        else (where, f"{_show(value)} is not {_label(schema, kind)}")
-    )
+
+    return check
 
 
-def _union(
-    branches: list[Any], value: Any, named: Mapping[str, Any], path: str
-) -> tuple[str | None, str] | None:
-    failures = [_check(branch, value, named, path) for branch in branches]
-    if any(failure is None for failure in failures):
-        return None
-    if value is not None:
-        # a value that fits no branch: explain it against the one non-null branch, if single
-        real = [f for b, f in zip(branches, failures, strict=True) if resolve(b, named) != "null"]
-        if len(real) == 1:
-            return real[0]
-    kinds = " | ".join(_label(resolve(b, named), type_name(resolve(b, named))) for b in branches)
-    return path or None, f"{_show(value)} fits none of {kinds}"
+def _leaf(schema: Any, kind: str) -> Check:
+    ok = _leaf_test(schema, kind)
+    label = _label(schema, kind)
+
+    def check(value: Any) -> Failure | None:
+        return None if ok(value) else ([], f"{_show(value)} is not {label}")
+
+    return check
 
 
-def _leaf_ok(schema: Any, kind: str, value: Any) -> bool:
+def _leaf_test(schema: Any, kind: str) -> Callable[[Any], bool]:
     logical = schema.get("logicalType") if isinstance(schema, dict) else None
     if logical in _LOGICAL:
         accepted = _LOGICAL[logical]
-        if isinstance(value, bool) or not isinstance(value, accepted):
-            return False
-        if isinstance(value, int):
-            return _int_ok(kind, value)
-        return True
+        return lambda v: isinstance(v, accepted)
     if kind == "enum":
-        return isinstance(value, str) and value in schema["symbols"]
+        symbols = frozenset(schema["symbols"])
+        return lambda v: isinstance(v, str) and v in symbols
     if kind == "fixed":
-        return isinstance(value, bytes | bytearray) and len(value) == schema["size"]
+        size = schema["size"]
+        return lambda v: isinstance(v, bytes | bytearray) and len(v) == size
     if kind in _INT_LIMITS:
-        return isinstance(value, int) and not isinstance(value, bool) and _int_ok(kind, value)
+        limit = _INT_LIMITS[kind]
+        return lambda v: type(v) is int and -limit <= v < limit
     if kind in ("float", "double"):
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    simple: dict[str, Any] = {"null": type(None), "boolean": bool, "string": str}
-    if kind in simple:
-        return isinstance(value, simple[kind])
-    return kind == "bytes" and isinstance(value, bytes | bytearray)
+        return lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+    types: dict[str, Any] = {
+        "null": type(None),
+        "boolean": bool,
+        "string": str,
+        "bytes": bytes | bytearray,
+    }
+    accepted_type = types[kind]
+    return lambda v: isinstance(v, accepted_type)
 
 
-def _int_ok(kind: str, value: int) -> bool:
-    limit = _INT_LIMITS.get(kind, 2**63)
-    return -limit <= value < limit
+def _union_label(branches: list[Any], named: Mapping[str, Any]) -> str:
+    labels = []
+    for branch in branches:
+        resolved = resolve(branch, named)
+        labels.append(_label(resolved, type_name(resolved)))
+    return " | ".join(labels)
 
 
 def _label(schema: Any, kind: str) -> str:

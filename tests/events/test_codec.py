@@ -54,10 +54,10 @@ def granted(version: int, **changes: Any) -> dict[str, Any]:
 @hypothesis_settings
 @given(data=st.data())
 def test_every_event_and_version_round_trips(
-    schema: EventSchema, data: st.DataObject, encoder: Encoder, decoder: Decoder
+    schema: EventSchema, data: st.DataObject, catalog: Catalog, decoder: Decoder
 ) -> None:
     event = data.draw(events(schema))
-    record = encoder.encode(event)
+    record = Encoder(catalog, validate=True).encode(event)  # and valid data passes validation
     assert record.topic == f"municipal.{schema.domain}"
     assert record.key == event.data[schema.key_field].encode()
     assert decoder.decode(record.key, record.value, record.headers) == event
@@ -210,6 +210,8 @@ def test_a_missing_field_names_the_field(encoder: Encoder) -> None:
     [
         ({"feeReductionFifths": 2**40}, "feeReductionFifths"),
         ({"fee": {"amountOre": 12.5}}, "fee.amountOre"),
+        ({"validUntil": "2031-04-20"}, "validUntil"),
+        ({"conditions": ("a", True)}, "conditions[]"),
     ],
 )
 def test_validation_catches_what_the_writer_would_coerce(
