@@ -260,7 +260,9 @@ _ORDERED = frozenset({"string", "number", "date", "timestamp", "any"})
 _SCALAR = frozenset({"string", "enum", "number", "boolean", "date", "timestamp", "any"})
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "'": "'", "/": "/"}
 _ESCAPES |= {"b": "\b", "f": "\f"}
-_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|.)")
+_ESCAPE = re.compile(
+    r"\\(u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)"
+)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _TIMESTAMP = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
@@ -642,6 +644,9 @@ def _literal_kind(value: Any) -> str:
 def _unescape(token: Token) -> str:
     def replace(match: re.Match[str]) -> str:
         code = match.group(1)
+        if len(code) == 11:  # a surrogate pair, as JSON writes characters beyond U+FFFF
+            high, low = int(code[1:5], 16), int(code[7:], 16)
+            return chr(0x10000 + (high - 0xD800) * 0x400 + (low - 0xDC00))
         if len(code) == 5:
             return chr(int(code[1:], 16))
         if code not in _ESCAPES:
