@@ -1,5 +1,5 @@
-"""The ``webhook`` source: events posted over HTTPS by the e-services portal.
+"""The ``webhook`` source: events posted over HTTP by the e-services portal.
 
-See :mod:`connectors.webhook.connector` for the request format and docs/webhook.md for
-the operator's guide.
+The request format is in :mod:`connectors.webhook.connector` and, with the operator's
+view, in the "webhook" section of docs/connectors.md.
 """

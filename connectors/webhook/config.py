@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from hub.config import Secret
@@ -81,12 +79,6 @@ class WebhookConfig(BaseModel):
         description="When set, events whose data names another municipality "
         "(municipality.code) are refused with 422.",
         examples=["2480"],
-    )
-    catalog: Path | None = Field(
-        None,
-        description="Folder of the event catalog to validate against; unset: schemas/ in "
-        "the hub's checkout, as `hub run` uses.",
-        examples=["/opt/hub/schemas"],
     )
 
     @field_validator("secret", "previous_secret")

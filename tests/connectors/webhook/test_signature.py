@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 import pytest
 
 from connectors.webhook.signature import (
@@ -23,10 +26,6 @@ def _headers(timestamp: int = NOW, body: bytes = BODY, key: bytes = KEY) -> dict
 
 
 def test_signature_is_hmac_sha256_over_timestamp_dot_body() -> None:
-    # echo -n '1772357400.{"specversion":"1.0"}' | openssl dgst -sha256 -hmac kkkk…(32)
-    import hashlib
-    import hmac
-
     expected = hmac.new(KEY, b'1772357400.{"specversion":"1.0"}', hashlib.sha256).hexdigest()
     assert sign(KEY, NOW, BODY) == f"sha256={expected}"
 

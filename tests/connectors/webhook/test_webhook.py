@@ -77,9 +77,9 @@ def _publisher(
 
 
 @contextmanager
-def serving(source: WebhookSource, publisher: KafkaPublisher) -> Iterator[str]:
+def serving(source: WebhookSource, publisher: KafkaPublisher, catalog: Catalog) -> Iterator[str]:
     """Run ``source.serve`` on a thread as the runtime does; yield its URL."""
-    context = SourceContext(NAME, log=lambda message: None)
+    context = SourceContext(NAME, log=lambda message: None, catalog=catalog)
     failed: list[BaseException] = []
 
     def serve() -> None:
@@ -119,7 +119,7 @@ def hub(kafka: KafkaUnderTest, catalog: Catalog) -> Iterator[Hub]:
         municipality_code="2480",
     )
     try:
-        with serving(WebhookSource(config, catalog=catalog), publisher) as url:
+        with serving(WebhookSource(config), publisher, catalog) as url:
             topic = catalog.by_type(APPLICATION).topic(prefix)
             yield Hub(url, kafka.connection, topic, dlq, registry)
     finally:
@@ -349,7 +349,7 @@ def test_kafka_unreachable_is_503_with_retry_after(client: httpx.Client, catalog
     )
     config = WebhookConfig(secret=SECRET, port=0, retry_after_seconds=7)  # type: ignore[arg-type]
     try:
-        with serving(WebhookSource(config, catalog=catalog), publisher) as url:
+        with serving(WebhookSource(config), publisher, catalog) as url:
             valid = _post(client, url, application())
             invalid = _post(client, url, application(submittedAt="yesterday"))
     finally:
