@@ -15,11 +15,10 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kafka import KafkaConsumer, TopicPartition
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
@@ -27,6 +26,7 @@ from hub.connection import KafkaConnection
 from hub.events import Catalog, Decoder, Encoder, Event
 from hub.runtime.metrics import SourceMetrics
 from hub.runtime.positions import positions_topic_spec
+from hub.runtime.reading import read_committed
 from hub.runtime.retry import RetryPolicy
 from hub.runtime.source_runner import SourceRunner
 from hub.runtime.topics import (
@@ -60,34 +60,6 @@ class Published:
     prefix: str = ""
     metrics: CollectorRegistry | None = None
     runner: SourceRunner | None = None
-
-
-def read_committed(
-    conn: KafkaConnection, topics: Iterable[str], timeout: float = 30.0
-) -> list[Any]:
-    """Every committed record of ``topics`` (from the beginning up to now)."""
-    consumer = KafkaConsumer(
-        **conn.client_config(), isolation_level="read_committed", enable_auto_commit=False
-    )
-    try:
-        parts = [
-            TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()
-        ]
-        if not parts:
-            return []
-        consumer.assign(parts)
-        consumer.seek_to_beginning(*parts)
-        end = consumer.end_offsets(parts)
-        out: list[Any] = []
-        deadline = time.monotonic() + timeout
-        while any(consumer.position(tp) < end[tp] for tp in parts):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"reading {sorted({tp.topic for tp in parts})} took too long")
-            for records in consumer.poll(timeout_ms=500).values():
-                out.extend(records)
-        return out
-    finally:
-        consumer.close()
 
 
 def run_source(

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.webhook.convert import InvalidValue, rfc3339
+from hub.events.jsonvalues import InvalidValue, rfc3339
 
 SPECVERSION = "1.0"
 _KNOWN = frozenset(

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from connectors.webhook import problems as p
-from connectors.webhook.convert import InvalidValue, to_avro
 from connectors.webhook.envelope import Envelope, read_envelope
 from hub.events import Catalog, Event, EventSchema, InvalidEvent, UnknownEventType
+from hub.events.jsonvalues import InvalidValue, to_avro
 
 
 class Intake:

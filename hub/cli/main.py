@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from hub import __version__
-from hub.cli import connectors, demo, kafka, run, schemas
+from hub.cli import connectors, demo, dlq, kafka, routes, run, schemas
 
 app = typer.Typer(
     name="hub",
@@ -15,6 +15,8 @@ app = typer.Typer(
 )
 app.add_typer(kafka.app, name="kafka")
 app.add_typer(connectors.app, name="connectors")
+app.add_typer(routes.app, name="routes")
+app.add_typer(dlq.app, name="dlq")
 app.add_typer(schemas.app, name="schemas")
 app.command("validate")(run.validate)
 app.command("run")(run.run)

@@ -5,14 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from hub.config.model import ConnectorSpec, HubConfig
+from hub.config.routes import RouteSpec
 from hub.config.yamlpos import Path_, load_with_lines, nearest_line
 from hub.sdk.registry import ConnectorType, Registry, UnknownConnectorType
+
+if TYPE_CHECKING:
+    from hub.events import Catalog
+    from hub.routing.pipeline import Pipeline
 
 
 @dataclass(frozen=True)
@@ -54,10 +59,27 @@ class ResolvedConnector:
 
 
 @dataclass(frozen=True)
+class ResolvedRoute:
+    spec: RouteSpec
+    sink_type: ConnectorType[Any]
+    sink_config: BaseModel
+    pipeline: Pipeline | None = None
+    """Compiled against the catalog (None when loaded without one)."""
+
+
+@dataclass(frozen=True)
 class LoadedConfig:
     file: Path
     hub: HubConfig
     connectors: list[ResolvedConnector] = field(default_factory=list)
+    routes: list[ResolvedRoute] = field(default_factory=list)
+
+    def route(self, name: str) -> ResolvedRoute:
+        for route in self.routes:
+            if route.spec.name == name:
+                return route
+        known = ", ".join(r.spec.name for r in self.routes) or "none"
+        raise KeyError(f"no route named {name!r} in {self.file} (routes: {known})")
 
     def connector(self, name: str) -> ResolvedConnector:
         for conn in self.connectors:
@@ -81,6 +103,7 @@ def load_config(
     file: Path,
     registry: Registry,
     env: Mapping[str, str],
+    catalog: Catalog | None = None,
 ) -> LoadedConfig:
     """Parse and validate ``file``; raise :class:`ConfigError` listing every problem."""
     try:
@@ -114,9 +137,59 @@ def load_config(
             resolved.append(result)
         else:
             problems += result
+    routes = []
+    for index, route in enumerate(hub.routes):
+        outcome = _resolve_route(route, index, registry, context, lines, catalog)
+        if isinstance(outcome, ResolvedRoute):
+            routes.append(outcome)
+        else:
+            problems += outcome
     if problems:
         raise ConfigError(file, problems)
-    return LoadedConfig(file=file, hub=hub, connectors=resolved)
+    return LoadedConfig(file=file, hub=hub, connectors=resolved, routes=routes)
+
+
+def _resolve_route(
+    spec: RouteSpec,
+    index: int,
+    registry: Registry,
+    context: dict[str, Any],
+    lines: dict[Path_, int],
+    catalog: Catalog | None,
+) -> ResolvedRoute | list[Problem]:
+    from hub.routing.pipeline import Pipeline, RouteConfigError
+
+    base: Path_ = ("routes", index)
+    problems: list[Problem] = []
+    sink_type = sink_config = None
+    try:
+        sink_type = registry.get(spec.sink.type)
+    except UnknownConnectorType as exc:
+        problems.append(_at(lines, (*base, "sink", "type"), str(exc)))
+    if sink_type is not None and sink_type.kind != "sink":
+        problems.append(
+            _at(lines, (*base, "sink", "type"), f"{spec.sink.type!r} is a {sink_type.kind}")
+        )
+        sink_type = None
+    if sink_type is not None:
+        try:
+            sink_config = sink_type.config_model.model_validate(spec.sink.config, context=context)
+        except ValidationError as exc:
+            problems += _problems(exc, (*base, "sink", "config"), lines)
+    pipeline = None
+    if catalog is not None:
+        try:
+            pipeline = Pipeline.compile(spec, catalog)
+        except RouteConfigError as exc:
+            path: Path_ = (*base, *exc.field.split("."))
+            problems.append(_at(lines, path, exc.message))
+    if problems or sink_type is None or sink_config is None:
+        return problems
+    return ResolvedRoute(spec, sink_type, sink_config, pipeline)
+
+
+def _at(lines: dict[Path_, int], path: Path_, message: str) -> Problem:
+    return Problem(path, message, nearest_line(lines, path))
 
 
 def _resolve(

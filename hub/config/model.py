@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from hub.config.names import NAME_PATTERN
+from hub.config.routes import RouteSpec
 from hub.config.secrets import Secret
 from hub.connection import KafkaConnection, SaslMechanism, SecurityProtocol
-
-NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 
 
 class KafkaSection(BaseModel):
@@ -68,6 +68,7 @@ class HubConfig(BaseModel):
     kafka: KafkaSection = Field(default_factory=KafkaSection)
     observability: ObservabilitySection = Field(default_factory=ObservabilitySection)
     connectors: list[ConnectorSpec] = Field(default_factory=list)
+    routes: list[RouteSpec] = Field(default_factory=list)
 
     @field_validator("connectors")
     @classmethod
@@ -78,3 +79,15 @@ class HubConfig(BaseModel):
                 raise ValueError(f"connector name {spec.name!r} is used twice")
             seen.add(spec.name)
         return value
+
+    @model_validator(mode="after")
+    def _routes_unique(self) -> HubConfig:
+        # Connectors and routes share the dead-letter topic namespace.
+        seen = {c.name for c in self.connectors}
+        for route in self.routes:
+            if route.name in seen:
+                raise ValueError(
+                    f"route name {route.name!r} is also used by another route or connector"
+                )
+            seen.add(route.name)
+        return self

@@ -171,18 +171,22 @@ def _template(field: str, text: str, schemas: Sequence[EventSchema]) -> tuple[Va
             parts.append(_getter(field, path, schemas))
             paths.append(path)
     parts.append(text[end:])
-    pieces = tuple(part for part in parts if part != "")
+    getters = tuple(part for part in parts if not isinstance(part, str))
+    form = "".join(
+        part.replace("{", "{{").replace("}", "}}") if isinstance(part, str) else "{}"
+        for part in parts
+    )
 
     def render(event: Event, name: str | None) -> str:
-        return "".join(
-            piece if isinstance(piece, str) else _text(piece(event, name)) for piece in pieces
-        )
+        return form.format(*[_text(get(event, name)) for get in getters])
 
     return render, paths
 
 
 def _text(value: Any) -> str:
     """A value in a template: as JSON shows it, without quotes around strings; null empty."""
+    if type(value) is str:
+        return value
     value = to_json_value(value)
     if value is None:
         return ""
@@ -234,6 +238,10 @@ def to_json_value(value: Any) -> Any:
         return [to_json_value(item) for item in value]
     if kind is float:
         return value if math.isfinite(value) else None
+    if kind is date:
+        return value.isoformat()
+    if kind is datetime:
+        return rfc3339(value)
     return _other(value)
 
 

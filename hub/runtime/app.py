@@ -1,76 +1,90 @@
-"""One ``hub run`` process: its sources on threads, the observability endpoint, shutdown."""
+"""One ``hub run`` process: its sources and routes on threads, observability, shutdown."""
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from prometheus_client import CollectorRegistry
 
 from hub.config import LoadedConfig, ResolvedConnector
+from hub.config.loader import ResolvedRoute
 from hub.connection import KafkaConnection
-from hub.events import Catalog, Encoder
+from hub.events import Catalog, Decoder, Encoder
 from hub.localkafka.probe import broker_answers
-from hub.runtime.metrics import SourceMetrics
+from hub.routing.pipeline import Pipeline
+from hub.routing.runner import RouteRunner
+from hub.routing.types import KafkaSink, Sink, SinkContext
+from hub.runtime.metrics import RouteMetrics, SourceMetrics
 from hub.runtime.observability import observability_app
 from hub.runtime.positions import positions_topic_spec
 from hub.runtime.publisher import KafkaPublisher
 from hub.runtime.server import ThreadedServer
 from hub.runtime.source_runner import SourceRunner
-from hub.runtime.topics import TopicSpec, deadletter_topic, ensure_topics, positions_topic
+from hub.runtime.topics import (
+    TopicSpec,
+    deadletter_topic,
+    ensure_topics,
+    event_topics,
+    positions_topic,
+)
 from hub.sdk.types import PushSource, Source, SourceContext
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class _Worker:
+class Worker:
+    """A connector or route running on its own thread."""
+
     name: str
-    thread: threading.Thread
-    runner: SourceRunner | None = None
-    closers: list[Any] = field(default_factory=list)
+    kind: str
+    thread: threading.Thread = field(default_factory=threading.Thread)
     failed: list[BaseException] = field(default_factory=list)
+    runner_failed: Callable[[], BaseException | None] = lambda: None
+    closers: list[Any] = field(default_factory=list)
 
     def healthy(self) -> bool:
-        if self.runner is not None and self.runner.failed is not None:
-            return False
-        return self.thread.is_alive() and not self.failed
+        return self.thread.is_alive() and not self.failed and self.runner_failed() is None
 
 
 class Runtime:
-    """Runs the configured sources until :meth:`stop`; one thread per connector."""
+    """Runs the configured sources and routes until :meth:`stop`; one thread each."""
 
     def __init__(
         self,
         config: LoadedConfig,
         *,
         conn: KafkaConnection,
-        encoder: Encoder,
-        event_topics: Iterable[str],
+        catalog: Catalog,
         registry: CollectorRegistry | None = None,
         only: Iterable[str] | None = None,
         serve_http: bool = True,
-        catalog: Catalog | None = None,
     ) -> None:
         self.config = config
         self.catalog = catalog
         self.conn = conn
-        self.encoder = encoder
         self.prefix = config.hub.kafka.topic_prefix
-        self.event_topics = list(event_topics)
+        self.encoder = Encoder(catalog, topic_prefix=self.prefix)
+        self.decoder = Decoder(catalog)
         self.registry = registry or CollectorRegistry()
         self.metrics = SourceMetrics.create(self.registry)
+        self.route_metrics = RouteMetrics.create(self.registry)
         self.stopping = threading.Event()
         wanted = set(only) if only else None
         self.connectors = [c for c in config.connectors if wanted is None or c.spec.name in wanted]
-        if wanted is not None and (unknown := wanted - {c.spec.name for c in self.connectors}):
-            raise KeyError(f"no connector named {', '.join(sorted(unknown))} in {config.file}")
+        self.routes = [r for r in config.routes if wanted is None or r.spec.name in wanted]
+        names = {c.spec.name for c in self.connectors} | {r.spec.name for r in self.routes}
+        if wanted is not None and (unknown := wanted - names):
+            raise KeyError(
+                f"no connector or route named {', '.join(sorted(unknown))} in {config.file}"
+            )
         self.serve_http = serve_http
         self.http: ThreadedServer | None = None
-        self.workers: list[_Worker] = []
+        self.workers: list[Worker] = []
 
     # -- lifecycle ---------------------------------------------------------------------
     def start(self) -> None:
@@ -82,7 +96,9 @@ class Runtime:
             self.http.start()
             log.info("metrics at %s/metrics", self.http.url)
         for conn in self.connectors:
-            self.workers.append(self._start(conn))
+            self.workers.append(self._start_connector(conn))
+        for route in self.routes:
+            self.workers.append(self._start_route(route))
 
     def stop(self, timeout: float = 30.0) -> None:
         self.stopping.set()
@@ -105,19 +121,21 @@ class Runtime:
         client.pop("client_id")
         checks = {"kafka": broker_answers(bootstrap, timeout=2.0, client=client)}
         for worker in self.workers:
-            checks[f"connector:{worker.name}"] = worker.healthy()
+            checks[f"{worker.kind}:{worker.name}"] = worker.healthy()
         return checks
 
     # -- helpers -----------------------------------------------------------------------
     def _topics(self) -> list[TopicSpec]:
-        specs = [TopicSpec(t) for t in self.event_topics]
+        specs = [TopicSpec(t) for t in event_topics(self.catalog, self.prefix)]
         specs.append(positions_topic_spec(positions_topic(self.prefix)))
-        specs += [TopicSpec(deadletter_topic(self.prefix, c.spec.name)) for c in self.connectors]
+        names = [c.spec.name for c in self.connectors] + [r.spec.name for r in self.routes]
+        specs += [TopicSpec(deadletter_topic(self.prefix, name)) for name in names]
         return specs
 
-    def _start(self, conn: ResolvedConnector) -> _Worker:
+    def _start_connector(self, conn: ResolvedConnector) -> Worker:
         name = conn.spec.name
         built = conn.type.build(conn.config)
+        worker = Worker(name, "connector")
         if isinstance(built, Source):
             runner = SourceRunner(
                 name,
@@ -130,8 +148,8 @@ class Runtime:
                 stopping=self.stopping,
                 catalog=self.catalog,
             )
-            thread = threading.Thread(target=runner.run, name=f"source-{name}", daemon=True)
-            worker = _Worker(name, thread, runner=runner)
+            worker.runner_failed = lambda: runner.failed
+            worker.thread = threading.Thread(target=runner.run, name=f"source-{name}", daemon=True)
         elif isinstance(built, PushSource):
             publisher = KafkaPublisher(
                 name,
@@ -140,7 +158,7 @@ class Runtime:
                 prefix=self.prefix,
                 metrics=self.metrics,
             )
-            worker = _Worker(name, threading.Thread(), closers=[publisher.close])
+            worker.closers.append(publisher.close)
             worker.thread = threading.Thread(
                 target=self._serve,
                 args=(worker, built, publisher),
@@ -152,12 +170,33 @@ class Runtime:
         worker.thread.start()
         return worker
 
-    def _serve(self, worker: _Worker, source: PushSource, publisher: KafkaPublisher) -> None:
+    def _start_route(self, route: ResolvedRoute) -> Worker:
+        name = route.spec.name
+        sink = route.sink_type.build(route.sink_config)
+        if not isinstance(sink, Sink | KafkaSink):
+            raise TypeError(f"route {name}: {route.sink_type.name} built a {type(sink).__name__}")
+        pipeline = route.pipeline or Pipeline.compile(route.spec, self.catalog)
+        runner = RouteRunner(
+            route.spec,
+            pipeline,
+            sink,
+            conn=self.conn,
+            decoder=self.decoder,
+            prefix=self.prefix,
+            metrics=self.route_metrics,
+            stopping=self.stopping,
+            sink_context=SinkContext(name, self.stopping, self.catalog, self.encoder),
+        )
+        worker = Worker(name, "route", runner_failed=lambda: runner.failed)
+        worker.thread = threading.Thread(target=runner.run, name=f"route-{name}", daemon=True)
+        worker.thread.start()
+        return worker
+
+    def _serve(self, worker: Worker, source: PushSource, publisher: KafkaPublisher) -> None:
         self.metrics.up.labels(worker.name).set(1)
         try:
-            source.serve(
-                SourceContext(worker.name, self.stopping, log.info, self.catalog), publisher
-            )
+            context = SourceContext(worker.name, self.stopping, log.info, self.catalog)
+            source.serve(context, publisher)
         except Exception as exc:
             worker.failed.append(exc)
             self.metrics.errors.labels(worker.name, type(exc).__name__).inc()

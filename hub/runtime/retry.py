@@ -9,10 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from tenacity import (
     RetryCallState,
     Retrying,
+    retry_base,
     retry_if_exception_type,
+    stop_after_attempt,
     stop_when_event_set,
     wait_exponential_jitter,
 )
+from tenacity.stop import stop_base
 
 from hub.sdk.errors import TransientError
 
@@ -54,20 +57,25 @@ def retrying(
     policy: RetryPolicy,
     stopping: threading.Event,
     *,
-    retry_on: tuple[type[BaseException], ...],
+    retry_on: tuple[type[BaseException], ...] | retry_base,
     on_failure: Callable[[BaseException], None],
+    max_attempts: int | None = None,
 ) -> Retrying:
-    """Retry ``retry_on`` errors until success or ``stopping``; report each failure."""
+    """Retry ``retry_on`` errors (exception types or a tenacity predicate) until success,
+    ``stopping``, or ``max_attempts``; report each failure before its wait."""
 
     def before_sleep(state: RetryCallState) -> None:
         exc = state.outcome.exception() if state.outcome else None
         if exc is not None:
             on_failure(exc)
 
+    stop: stop_base = stop_when_event_set(stopping)
+    if max_attempts is not None:
+        stop = stop | stop_after_attempt(max_attempts)
     return Retrying(
-        retry=retry_if_exception_type(retry_on),
+        retry=retry_on if isinstance(retry_on, retry_base) else retry_if_exception_type(retry_on),
         wait=_wait_for(policy),
-        stop=stop_when_event_set(stopping),
+        stop=stop,
         sleep=_sleeper(stopping),
         before_sleep=before_sleep,
         reraise=True,

@@ -1,4 +1,4 @@
-"""JSON values to what the Avro writer expects, by walking the event's schema.
+"""JSON values (from HTTP bodies, YAML, outbox payloads) to what the Avro writer expects.
 
 JSON has no dates, no timestamps and no bytes, so the portal sends them as text and the
 schema says what each string means:

@@ -13,7 +13,7 @@ from fastavro.schema import parse_schema
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.webhook.convert import InvalidValue, rfc3339, to_avro
+from hub.events.jsonvalues import InvalidValue, rfc3339, to_avro
 
 SCHEMA: dict[str, Any] = parse_schema(
     {

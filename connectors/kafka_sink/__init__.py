@@ -1,0 +1,1 @@
+"""The ``kafka`` sink: publish the routed event, or an event derived from it, to a topic."""

@@ -1,0 +1,341 @@
+"""Runs one route: consume, process, deliver, commit; one Kafka consumer group per route.
+
+* The consumer reads with ``read_committed`` in the group ``hub-route-<name>``, so a slow
+  or broken department never holds back another route, and N processes of one route
+  share its partitions.
+* Records of a partition are handled one after another: order per key is kept.
+* Offsets are committed only after the sink confirmed each record of the batch, or after
+  the record's dead letter is durable (at-least-once; targets drop duplicates by event id).
+* A Kafka sink instead publishes and commits the consumed offsets in one transaction
+  (exactly once from topic to topic).
+* A failing delivery is retried with backoff up to ``retry.max_attempts``, then goes to
+  the route's dead-letter topic; an undecodable record goes there at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.consumer.subscription_state import ConsumerRebalanceListener
+from kafka.errors import KafkaError
+from kafka.structs import OffsetAndMetadata
+from tenacity import retry_if_not_exception_type
+
+from hub.connection import KafkaConnection
+from hub.events import Decoder, EventError
+from hub.routing.config import RouteSpec
+from hub.routing.deadletter import Failure, deadletter_headers
+from hub.routing.pipeline import Pipeline
+from hub.routing.types import KafkaSink, PermanentError, Sink, SinkContext
+from hub.runtime.metrics import RouteMetrics
+from hub.runtime.retry import RetryPolicy, retrying
+from hub.runtime.topics import deadletter_topic
+from hub.sdk.errors import FatalError
+
+log = logging.getLogger(__name__)
+
+
+def group_id(route: str) -> str:
+    return f"hub-route-{route}"
+
+
+class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, runner: RouteRunner) -> None:
+        self.runner = runner
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        self.runner.commit(only=set(revoked))
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        log.info("route %s: assigned %s", self.runner.name, sorted(map(tuple, assigned)))
+
+
+class RouteRunner:
+    def __init__(
+        self,
+        spec: RouteSpec,
+        pipeline: Pipeline,
+        sink: Sink | KafkaSink,
+        *,
+        conn: KafkaConnection,
+        decoder: Decoder,
+        prefix: str,
+        metrics: RouteMetrics,
+        stopping: threading.Event,
+        sink_context: SinkContext | None = None,
+        max_poll_records: int = 200,
+    ) -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.pipeline = pipeline
+        self.sink = sink
+        self.conn = conn
+        self.decoder = decoder
+        self.topics = sorted({s.topic(prefix) for s in pipeline.schemas})
+        self.dlq_topic = deadletter_topic(prefix, spec.name)
+        self.metrics = metrics
+        self.stopping = stopping
+        self.sink_context = sink_context or SinkContext(spec.name, stopping)
+        self.policy = RetryPolicy(
+            initial=spec.retry.initial, max=spec.retry.max, jitter=spec.retry.jitter
+        )
+        self.max_poll_records = max_poll_records
+        self.failed: BaseException | None = None
+        self.consumer: KafkaConsumer | None = None
+        self.producer: KafkaProducer | None = None
+        self._done: dict[TopicPartition, int] = {}
+        self._committed: dict[TopicPartition, int] = {}
+        self.sink_label = type(sink).__name__
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def run(self) -> None:
+        self.metrics.up.labels(self.name).set(1)
+        try:
+            self._open()
+            while not self.stopping.is_set():
+                self._step()
+        except Exception as exc:
+            self.failed = exc
+            log.exception("route %s stopped: %s", self.name, exc)
+        finally:
+            self.metrics.up.labels(self.name).set(0)
+            self._close()
+
+    def _open(self) -> None:
+        self.sink.open(self.sink_context)
+        transactional = isinstance(self.sink, KafkaSink)
+        self.producer = KafkaProducer(
+            **self.conn.client_config(),
+            acks="all",
+            linger_ms=5,
+            **({"transactional_id": f"{group_id(self.name)}-{id(self)}"} if transactional else {}),
+        )
+        if transactional:
+            self.producer.init_transactions()
+        self.consumer = KafkaConsumer(
+            **self.conn.client_config(),
+            group_id=group_id(self.name),
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            auto_offset_reset="earliest",
+            max_poll_records=self.max_poll_records,
+            max_poll_interval_ms=15 * 60 * 1000,
+        )
+        self.consumer.subscribe(self.topics, listener=_CommitOnRevoke(self))
+
+    def _close(self) -> None:
+        try:
+            if self.consumer is not None and not isinstance(self.sink, KafkaSink):
+                self.commit()
+        except KafkaError as exc:
+            log.warning("route %s: final commit failed: %s", self.name, exc)
+        for closer in (
+            self.consumer.close if self.consumer else None,
+            self.producer.close if self.producer else None,
+            getattr(self.sink, "close", None),
+        ):
+            if closer is not None:
+                try:
+                    closer()
+                except Exception as exc:
+                    log.warning("route %s: closing: %s", self.name, exc)
+
+    # -- one poll ----------------------------------------------------------------------
+    def _step(self) -> None:
+        assert self.consumer is not None
+        polled = self.consumer.poll(timeout_ms=500)
+        if polled:
+            try:
+                if isinstance(self.sink, KafkaSink):
+                    self._transact(polled)
+                else:
+                    self._deliver_all(polled)
+                    self.commit()
+            except KafkaError as exc:
+                log.warning("route %s: Kafka failed, rewinding: %s", self.name, exc)
+                self._rewind()
+                self.stopping.wait(1.0)
+        self._update_lag()
+
+    def _deliver_all(self, polled: Mapping[TopicPartition, list[Any]]) -> None:
+        for tp, records in polled.items():
+            for record in records:
+                if not self._handle(record):
+                    self._rewind()  # stopping mid-retry: this record stays uncommitted
+                    return
+                self._done[tp] = record.offset + 1
+
+    def _handle(self, record: Any) -> bool:
+        """Deliver, leave out, or dead-letter one record; False when stopped before that."""
+        self.metrics.consumed.labels(self.name).inc()
+        now = dt.datetime.now(dt.UTC)
+        try:
+            event = self.decoder.decode_record(record)
+        except EventError as exc:
+            self._dead_letter(record, Failure(type(exc).__name__, str(exc), 0, now, now))
+            return True
+        delivery = self.pipeline.process(event)
+        if delivery is None:
+            self.metrics.filtered.labels(self.name).inc()
+            return True
+        assert isinstance(self.sink, Sink)
+        sink = self.sink
+        failures: list[tuple[BaseException, dt.datetime]] = []
+
+        def failed(exc: BaseException) -> None:
+            failures.append((exc, dt.datetime.now(dt.UTC)))
+            self.metrics.retried.labels(self.name).inc()
+            log.info("route %s: delivery of %s failed, retrying: %s", self.name, event.id, exc)
+
+        started = time.perf_counter()
+        try:
+            for attempt in retrying(
+                self.policy,
+                self.stopping,
+                retry_on=retry_if_not_exception_type((PermanentError, FatalError)),
+                on_failure=failed,
+                max_attempts=self.spec.retry.max_attempts,
+            ):
+                with attempt:
+                    sink.deliver(delivery)
+        except FatalError:
+            raise  # the route cannot work (bad credentials, missing table): stop it
+        except Exception as exc:
+            if self.stopping.is_set() and not isinstance(exc, PermanentError):
+                return False
+            last = dt.datetime.now(dt.UTC)
+            first = failures[0][1] if failures else last
+            attempts = len(failures) + 1
+            self._dead_letter(record, Failure(type(exc).__name__, str(exc), attempts, first, last))
+            return True
+        finished = dt.datetime.now(dt.UTC)
+        self.metrics.delivered.labels(self.name, self.sink_label).inc()
+        self.metrics.delivery_duration.labels(self.name).observe(time.perf_counter() - started)
+        self.metrics.end_to_end.labels(self.name).observe(
+            max(0.0, (finished - event.time).total_seconds())
+        )
+        self.metrics.last_delivery.labels(self.name).set_to_current_time()
+        return True
+
+    def _dead_letter(self, record: Any, failure: Failure) -> None:
+        assert self.producer is not None
+        future = self.producer.send(
+            self.dlq_topic,
+            key=record.key,
+            value=record.value,
+            headers=deadletter_headers(self.name, record, failure),
+        )
+        if not isinstance(self.sink, KafkaSink):
+            future.get(timeout=30)  # durable before the offset is committed
+        self.metrics.dead_letters.labels(self.name, failure.error_class).inc()
+        log.warning(
+            "route %s: dead letter %s/%s@%s: %s: %s",
+            self.name,
+            record.topic,
+            record.partition,
+            record.offset,
+            failure.error_class,
+            failure.message,
+        )
+
+    # -- exactly once into Kafka -------------------------------------------------------
+    def _transact(self, polled: Mapping[TopicPartition, list[Any]]) -> None:
+        assert self.producer is not None
+        assert self.consumer is not None
+        assert isinstance(self.sink, KafkaSink)
+        producer = self.producer
+        counts = {"delivered": 0, "filtered": 0}
+        producer.begin_transaction()
+        try:
+            offsets = {}
+            for tp, records in polled.items():
+                for record in records:
+                    self._publish(record, counts)
+                    offsets[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
+            producer.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
+            producer.commit_transaction()
+        except KafkaError:
+            try:
+                producer.abort_transaction()
+            except KafkaError as exc:
+                log.warning("route %s: abort failed: %s", self.name, exc)
+            raise
+        for tp, offset in offsets.items():
+            self._committed[tp] = offset.offset
+        self.metrics.delivered.labels(self.name, self.sink_label).inc(counts["delivered"])
+        self.metrics.filtered.labels(self.name).inc(counts["filtered"])
+        if counts["delivered"]:
+            self.metrics.last_delivery.labels(self.name).set_to_current_time()
+
+    def _publish(self, record: Any, counts: dict[str, int]) -> None:
+        assert self.producer is not None
+        assert isinstance(self.sink, KafkaSink)
+        self.metrics.consumed.labels(self.name).inc()
+        now = dt.datetime.now(dt.UTC)
+        try:
+            event = self.decoder.decode_record(record)
+            delivery = self.pipeline.process(event)
+            if delivery is None:
+                counts["filtered"] += 1
+                return
+            out = self.sink.records(delivery)
+        except (EventError, PermanentError) as exc:
+            self._dead_letter(record, Failure(type(exc).__name__, str(exc), 1, now, now))
+            return
+        for rec in out:
+            self.producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
+        counts["delivered"] += 1
+        self.metrics.end_to_end.labels(self.name).observe(
+            max(0.0, (dt.datetime.now(dt.UTC) - event.time).total_seconds())
+        )
+
+    # -- offsets -----------------------------------------------------------------------
+    def commit(self, only: set[TopicPartition] | None = None) -> None:
+        """Commit the offsets of what was handled (all partitions, or ``only`` these)."""
+        if self.consumer is None or isinstance(self.sink, KafkaSink):
+            return
+        pending = {
+            tp: OffsetAndMetadata(offset, "", -1)
+            for tp, offset in self._done.items()
+            if (only is None or tp in only) and self._committed.get(tp) != offset
+        }
+        if not pending:
+            return
+        self.consumer.commit(offsets=pending)
+        for tp, meta in pending.items():
+            self._committed[tp] = meta.offset
+
+    def _rewind(self) -> None:
+        """Seek every assigned partition back to what was last handled and committed."""
+        assert self.consumer is not None
+        for tp in self.consumer.assignment():
+            offset = self._done.get(tp) if not isinstance(self.sink, KafkaSink) else None
+            if offset is None:
+                offset = self._committed.get(tp)
+            if offset is None:
+                committed = self.consumer.committed(tp)
+                offset = committed if committed is not None else None
+            if offset is None:
+                self.consumer.seek_to_beginning(tp)
+            else:
+                self.consumer.seek(tp, offset)
+
+    def _update_lag(self) -> None:
+        assert self.consumer is not None
+        for tp in self.consumer.assignment():
+            high = self.consumer.highwater(tp)
+            if high is None:
+                continue
+            try:
+                position = self.consumer.position(tp)
+            except KafkaError:
+                continue
+            self.metrics.lag.labels(self.name, tp.topic, str(tp.partition)).set(
+                max(0, high - position)
+            )
