@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -177,6 +178,23 @@ def test_signed_event_is_in_kafka_when_the_202_arrives(
     assert event.time == dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
     assert event.data["answers"] == body["data"]["answers"]
     assert event.data["submittedAt"].isoformat() == "2026-03-01T08:29:58.120000+00:00"
+
+
+def test_concurrent_posts_are_each_answered_after_their_own_ack(
+    hub: Hub, client: httpx.Client
+) -> None:
+    bodies = [application() for _ in range(16)]
+
+    def post(body: dict[str, Any]) -> int:
+        return _post(client, hub.url, body).status_code
+
+    with ThreadPoolExecutor(max_workers=len(bodies)) as pool:
+        statuses = list(pool.map(post, bodies))
+
+    assert statuses == [202] * len(bodies)
+    wanted = {body["id"].encode() for body in bodies}
+    found = hub.records(hub.topic, lambda r: dict(r.headers)["ce_id"] in wanted)
+    assert len(found) == len(bodies)
 
 
 def test_wrong_key_is_401_and_nothing_is_published(hub: Hub, client: httpx.Client) -> None:
