@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import hashlib
 import hmac
 import uuid
 from collections.abc import Callable, Mapping
@@ -122,12 +121,8 @@ class Protector:
 def pseudonymiser(key: bytes) -> Callable[[str], str]:
     """``ps:`` + the first 16 hex digits of HMAC-SHA256(key, value): stable per value."""
 
-    keyed = hmac.new(key, digestmod=hashlib.sha256)  # copies skip deriving the key pads
-
     def pseudonym(value: str) -> str:
-        mac = keyed.copy()
-        mac.update(value.encode())
-        return PSEUDONYM_PREFIX + mac.hexdigest()[:16]
+        return PSEUDONYM_PREFIX + hmac.digest(key, value.encode(), "sha256").hex()[:16]
 
     return pseudonym
 
