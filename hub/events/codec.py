@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from io import BytesIO
 from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
@@ -43,6 +44,9 @@ class KafkaRecord(NamedTuple):
     key: bytes
     value: bytes
     headers: Headers
+
+
+_record = partial(tuple.__new__, KafkaRecord)  # KafkaRecord(...) minus a Python-level call
 
 
 class ConsumedRecord(Protocol):
@@ -142,7 +146,7 @@ class Encoder:
             headers.append((h.TRACEPARENT, event.traceparent.encode()))
         if event.extensions:
             headers += [(f"ce_{name}", value.encode()) for name, value in event.extensions.items()]
-        return KafkaRecord(writer.topic, key_bytes, buffer.getvalue(), headers)
+        return _record((writer.topic, key_bytes, buffer.getvalue(), headers))
 
     def _validator(self, schema: EventSchema) -> Validator:
         validator = self._validators.get(schema.dataschema)

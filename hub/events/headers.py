@@ -43,6 +43,11 @@ def format_time(moment: datetime) -> bytes:
 
 def parse_time(header: str, raw: bytes | None) -> datetime:
     """A timezone-aware datetime from an RFC 3339 header value."""
+    if raw is not None and len(raw) == 27 and raw[4:20:3] == b"--T::." and raw[26] == 90:
+        try:  # the form the hub writes, YYYY-MM-DDTHH:MM:SS.ffffffZ: the fast path
+            return datetime.fromisoformat(raw.decode())
+        except ValueError:
+            pass  # a wrong digit or date: the general path says what
     try:
         text = raw.decode()  # type: ignore[union-attr]
     except (AttributeError, UnicodeDecodeError):
@@ -52,7 +57,7 @@ def parse_time(header: str, raw: bytes | None) -> datetime:
             return datetime.fromisoformat(text.upper())
         except ValueError as exc:
             raise MalformedHeader(header, raw, f"not a valid date and time: {exc}") from None
-    raise MalformedHeader(header, raw, "not an RFC 3339 timestamp like 2026-03-01T09:30:00Z")
+    raise MalformedHeader(header, raw, "not an RFC 3339 timestamp like 2026-03-02T09:30:00Z")
 
 
 def text_error(headers: Mapping[str, bytes | None], names: Sequence[str]) -> MalformedHeader:

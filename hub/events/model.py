@@ -108,15 +108,19 @@ def checked_event(
     Decoding is hot, and ``Event.__post_init__`` would repeat the decoder's checks.
     """
     event: Event = object.__new__(Event)
-    event.__dict__.update(
-        type=type,
-        source=source,
-        data=data,
-        id=id,
-        time=time,
-        subject=subject,
-        dataschema=dataschema,
-        traceparent=traceparent,
-        extensions=extensions,
+    object.__setattr__(
+        event,
+        "__dict__",
+        {
+            "type": type,
+            "source": source,
+            "data": data,
+            "id": id,
+            "time": time,
+            "subject": subject,
+            "dataschema": dataschema,
+            "traceparent": traceparent,
+            "extensions": extensions,
+        },
     )
     return event
