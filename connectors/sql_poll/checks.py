@@ -20,7 +20,7 @@ from connectors.sql_poll.config import (
     SqlPollConfig,
     TemplateValue,
 )
-from connectors.sql_poll.convert import ValueProblem, converter
+from connectors.sql_poll.convert import ValueProblem, converter, field_at, record_of, takes_null
 from connectors.sql_poll.outbox import event_schema
 from hub.events import Catalog, EventError, EventSchema
 from hub.events.rules import resolve, type_name
@@ -60,7 +60,7 @@ def mapping_schema(
     named: Mapping[str, Any] = schema.parsed.get("__named_schemas", {})
     for path, value in mapping.fields.items():
         where = f"config.mapping.fields.{path}"
-        found = _field_at(schema, path, named)
+        found = field_at(schema.parsed, path, named)
         if isinstance(found, str):
             problems.append(ConfigProblem(where, found))
             continue
@@ -95,37 +95,6 @@ def _event_known(catalog: Catalog, name: str) -> bool:
     return True
 
 
-def _record_of(schema: Any, named: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The record a field holds, directly or as the one record branch of a union."""
-    schema = resolve(schema, named)
-    if type_name(schema) == "record":
-        return dict(schema)
-    if isinstance(schema, list):
-        records = [r for b in schema if type_name(r := resolve(b, named)) == "record"]
-        if len(records) == 1:
-            return dict(records[0])
-    return None
-
-
-def _field_at(schema: EventSchema, path: str, named: Mapping[str, Any]) -> Mapping[str, Any] | str:
-    """The schema field at a dotted path, or why there is none."""
-    record: Mapping[str, Any] = schema.parsed
-    parts = path.split(".")
-    for index, part in enumerate(parts):
-        fields = {str(f["name"]): f for f in record["fields"]}
-        where = ".".join(parts[:index]) or f"{schema.name} v{schema.version}"
-        if part not in fields:
-            return f"{where} has no field {part!r} (its fields: {', '.join(fields)})"
-        if index == len(parts) - 1:
-            return dict(fields[part])
-        inner = _record_of(fields[part]["type"], named)
-        if inner is None:
-            here, below = ".".join(parts[: index + 1]), parts[index + 1]
-            return f"{here} is not a record, so it has no field {below!r}"
-        record = inner
-    raise AssertionError("unreachable: a path has at least one part")
-
-
 def _takes_text(schema: Any, named: Mapping[str, Any]) -> bool:
     schema = resolve(schema, named)
     if isinstance(schema, list):
@@ -144,15 +113,11 @@ def _unfilled(
         path = f"{prefix}{field['name']}"
         if path in mapped:
             continue
-        inner = _record_of(field["type"], named)
+        inner = record_of(field["type"], named)
         if inner is not None and any(m.startswith(path + ".") for m in mapped):
             out += _unfilled(inner, path + ".", mapped, named)
             continue
-        kind = resolve(field["type"], named)
-        takes_null = kind == "null" or (
-            isinstance(kind, list) and any(resolve(b, named) == "null" for b in kind)
-        )
-        if "default" not in field and not takes_null:
+        if "default" not in field and not takes_null(field["type"], named):
             out.append(path)
     return out
 

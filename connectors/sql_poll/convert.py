@@ -72,6 +72,56 @@ def record_converter(parsed: Mapping[str, Any], zone: dt.tzinfo) -> Converter:
     return converter(parsed, parsed.get("__named_schemas", {}), zone)
 
 
+def takes_null(schema: Any, named: Mapping[str, Any]) -> bool:
+    """Whether a field of this type may be null."""
+    schema = resolve(schema, named)
+    if isinstance(schema, list):
+        return any(resolve(branch, named) == "null" for branch in schema)
+    return bool(schema == "null")
+
+
+def record_of(schema: Any, named: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The record a field holds, directly or as the one record branch of a union."""
+    schema = resolve(schema, named)
+    if type_name(schema) == "record":
+        return dict(schema)
+    if isinstance(schema, list):
+        records = [r for b in schema if type_name(r := resolve(b, named)) == "record"]
+        if len(records) == 1:
+            return dict(records[0])
+    return None
+
+
+def field_at(
+    record: Mapping[str, Any], path: str, named: Mapping[str, Any]
+) -> Mapping[str, Any] | str:
+    """The field at a dotted path of a record schema, or why there is none."""
+    parts = path.split(".")
+    for index, part in enumerate(parts):
+        fields = {str(f["name"]): f for f in record["fields"]}
+        where = ".".join(parts[:index]) or str(record["name"]).rsplit(".", 1)[-1]
+        if part not in fields:
+            return f"{where} has no field {part!r} (its fields: {', '.join(fields)})"
+        if index == len(parts) - 1:
+            return dict(fields[part])
+        inner = record_of(fields[part]["type"], named)
+        if inner is None:
+            here, below = ".".join(parts[: index + 1]), parts[index + 1]
+            return f"{here} is not a record, so it has no field {below!r}"
+        record = inner
+    raise ValueError("a field path has at least one part")
+
+
+def field_converter(
+    field: Mapping[str, Any], named: Mapping[str, Any], zone: dt.tzinfo
+) -> tuple[Converter, bool]:
+    """The converter of one record field, and whether NULL there means "write the
+    default" (the field has a default and takes no null)."""
+    return converter(field["type"], named, zone), (
+        "default" in field and not takes_null(field["type"], named)
+    )
+
+
 def _problem(value: Any, label: str) -> ValueProblem:
     return ValueProblem("", f"{show(value)} is not {label}")
 
@@ -135,25 +185,24 @@ class _Builder:
         if name in self.records:  # built already, or being built (a recursive type)
             return lambda value: self.records[name](value)
         self.records[name] = _unfinished
-        fields = []
-        for field in schema["fields"]:
-            field_type = resolve(field["type"], self.named)
-            takes_null = field_type == "null" or (
-                isinstance(field_type, list)
-                and any(resolve(b, self.named) == "null" for b in field_type)
+        fields = [
+            (
+                str(field["name"]),
+                self.build(field["type"]),
+                "default" in field,
+                takes_null(field["type"], self.named),
             )
-            fields.append(
-                (str(field["name"]), self.build(field["type"]), "default" in field, takes_null)
-            )
+            for field in schema["fields"]
+        ]
         short = name.rsplit(".", 1)[-1]
 
         def record(value: Any) -> Any:
             if not isinstance(value, Mapping):
                 raise _problem(value, f"a record {short}")
             out = {}
-            for field_name, convert, has_default, takes_null in fields:
+            for field_name, convert, has_default, nullable in fields:
                 item = value.get(field_name)
-                if item is None and not takes_null:
+                if item is None and not nullable:
                     if has_default:
                         continue  # the writer fills in the default
                     reason = "is missing" if field_name not in value else "is NULL"
@@ -384,8 +433,10 @@ def _floating(value: Any) -> Any:
 
 
 def _string(value: Any) -> Any:
-    if isinstance(value, str):
+    if type(value) is str:
         return value
+    if isinstance(value, str):
+        return str(value)
     if isinstance(value, uuid.UUID):
         return str(value)
     raise _problem(value, "a string")

@@ -34,7 +34,7 @@ Row = Mapping[str, Any]
 
 def fetch(conn: Connection, query: Executable) -> list[Row]:
     """Every row of ``query``, each a mapping of column name to value."""
-    return cast(list[Row], list(conn.execute(query).mappings()))
+    return cast(list[Row], conn.execute(query).mappings().all())
 
 
 @dataclass(frozen=True)
