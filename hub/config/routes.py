@@ -88,3 +88,9 @@ class RouteSpec(BaseModel):
     personal_data: PersonalData = Field(default_factory=PersonalData)
     sink: SinkSpec
     retry: RouteRetry = Field(default_factory=RouteRetry)
+    parallelism: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="Partitions delivered at the same time (each partition stays in order).",
+    )

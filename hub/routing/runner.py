@@ -3,7 +3,9 @@
 * The consumer reads with ``read_committed`` in the group ``hub-route-<name>``, so a slow
   or broken department never holds back another route, and N processes of one route
   share its partitions.
-* Records of a partition are handled one after another: order per key is kept.
+* Records of a partition are handled one after another, so order per key is kept;
+  different partitions are delivered in parallel (``parallelism``, default 4). Sinks
+  are called from several threads and must be thread-safe.
 * Offsets are committed only after the sink confirmed each record of the batch, or after
   the record's dead letter is durable (at-least-once; targets drop duplicates by event id).
 * A Kafka sink instead publishes and commits the consumed offsets in one transaction
@@ -19,6 +21,7 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -92,6 +95,7 @@ class RouteRunner:
         self._done: dict[TopicPartition, int] = {}
         self._committed: dict[TopicPartition, int] = {}
         self.sink_label = type(sink).__name__
+        self._executor: ThreadPoolExecutor | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
     def run(self) -> None:
@@ -130,6 +134,8 @@ class RouteRunner:
         self.consumer.subscribe(self.topics, listener=_CommitOnRevoke(self))
 
     def _close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
         try:
             if self.consumer is not None and not isinstance(self.sink, KafkaSink):
                 self.commit()
@@ -164,12 +170,35 @@ class RouteRunner:
         self._update_lag()
 
     def _deliver_all(self, polled: Mapping[TopicPartition, list[Any]]) -> None:
-        for tp, records in polled.items():
-            for record in records:
-                if not self._handle(record):
-                    self._rewind()  # stopping mid-retry: this record stays uncommitted
-                    return
-                self._done[tp] = record.offset + 1
+        """Partitions in parallel (up to ``spec.parallelism``), each partition in order."""
+        parts = list(polled.items())
+        if len(parts) == 1 or self.spec.parallelism == 1:
+            outcomes = [self._deliver_partition(records) for _, records in parts]
+        else:
+            outcomes = list(self._pool().map(lambda item: self._deliver_partition(item[1]), parts))
+        stopped = False
+        for (tp, _), (done, complete) in zip(parts, outcomes, strict=True):
+            if done is not None:
+                self._done[tp] = done
+            stopped |= not complete
+        if stopped:
+            self._rewind()  # stopping mid-retry: the unfinished records stay uncommitted
+
+    def _deliver_partition(self, records: list[Any]) -> tuple[int | None, bool]:
+        """The offset after the last record handled, and whether all were handled."""
+        done = None
+        for record in records:
+            if not self._handle(record):
+                return done, False
+            done = record.offset + 1
+        return done, True
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(
+                self.spec.parallelism, thread_name_prefix=f"route-{self.name}"
+            )
+        return self._executor
 
     def _handle(self, record: Any) -> bool:
         """Deliver, leave out, or dead-letter one record; False when stopped before that."""
