@@ -283,6 +283,12 @@ def test_compose_runs_kafka_the_hub_prometheus_and_grafana() -> None:
             source = volume.split(":", 1)[0]
             if source.startswith("."):
                 assert (DOCKER / source).exists(), f"{name}: {source}"
+    # Prometheus scrapes each hub service on its observability port.
+    scrape = yaml.safe_load((DEPLOY / "prometheus" / "prometheus.yml").read_text())
+    [job] = [j for j in scrape["scrape_configs"] if j["job_name"] == "hub"]
+    targets = {t for group in job["static_configs"] for t in group["targets"]}
+    port = example()["observability"]["port"]
+    assert targets == {f"{name}:{port}" for name in hubs}
     mounts = " ".join(services["prometheus"]["volumes"] + services["grafana"]["volumes"])
     for path in ("prometheus/rules", "grafana/provisioning/datasources", "grafana/dashboards"):
         assert f"../{path}:" in mounts, path
@@ -350,8 +356,12 @@ def test_the_files_the_dockerfile_copies_build_the_hub_package(tmp_path: Path) -
         [entry_points] = [n for n in names if n.endswith("entry_points.txt")]
         text = archive.read(entry_points).decode()
     assert "hub = hub.cli.main:app" in text
-    assert "hub/cli/main.py" in names
-    assert any(n.startswith("connectors/bgmax/") for n in names)
+    modules = {
+        path.relative_to(ROOT).as_posix()
+        for package in ("hub", "connectors")
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert modules - set(names) == set(), "modules the image would not have"
 
 
 # -- the example configuration ---------------------------------------------------------------
