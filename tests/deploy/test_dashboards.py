@@ -92,8 +92,8 @@ def test_the_overview_shows_what_operations_watch() -> None:
 def test_the_drilldown_chooses_a_connector_and_a_route() -> None:
     dashboard = load("hub-drilldown")
     variables = {v["name"]: v for v in dashboard["templating"]["list"]}
-    assert variables["connector"]["query"]["query"] == "label_values(hub_connector_up, connector)"
-    assert variables["route"]["query"]["query"] == "label_values(hub_route_up, route)"
+    assert variables["connector"]["query"] == "label_values(hub_connector_up, connector)"
+    assert variables["route"]["query"] == "label_values(hub_route_up, route)"
     exprs = [expr for where, expr in queries(dashboard) if where.startswith("panel")]
     assert all('=~"$connector"' in e or '=~"$route"' in e for e in exprs)
     assert any(panel.get("collapsed") and panel["panels"] for panel in dashboard["panels"])
