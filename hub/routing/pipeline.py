@@ -91,7 +91,7 @@ class Pipeline:
         protected = self.protector.protect(event)
         return Delivery(
             id=event.id,
-            key=event.subject,
+            key=protected.subject,
             payload=self.transform.apply(protected),
             event=protected,
             route=self.route,

@@ -178,15 +178,16 @@ def test_route_killed_mid_stream_loses_nothing(
 
 
 def _assignment(kafka: KafkaUnderTest, group: str) -> list[int]:
+    """How many partitions each member of the group holds, smallest first."""
     admin = KafkaAdminClient(**kafka.config())
     try:
-        described = admin.describe_consumer_groups([group])[0]
+        described = admin.describe_groups([group])[group]
     finally:
         admin.close()
     counts = []
-    for member in described.members:
-        assignment = member.member_assignment
-        counts.append(sum(len(parts) for _, parts in assignment.assignment))
+    for member in described.get("members") or []:
+        assigned = (member.get("member_assignment") or {}).get("assigned_partitions") or []
+        counts.append(sum(len(item["partitions"]) for item in assigned))
     return sorted(counts)
 
 
