@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from kafka import KafkaAdminClient
+from kafka.errors import KafkaError
 
 from hub.config import load_config
 from hub.events import Catalog, Decoder
@@ -182,6 +183,8 @@ def _assignment(kafka: KafkaUnderTest, group: str) -> list[int]:
     admin = KafkaAdminClient(**kafka.config())
     try:
         described = admin.describe_groups([group])[group]
+    except KafkaError:  # the group (or its coordinator) does not exist yet
+        return []
     finally:
         admin.close()
     counts = []
