@@ -39,7 +39,7 @@ pytest: jars
 test: lint typecheck pytest
 
 demo: jars
-	$(HUB) demo
+	$(HUB) demo $(if $(DURATION),--duration $(DURATION),)
 
 bench: jars
 	$(PY) -m bench
