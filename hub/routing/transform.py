@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from hub.events import Event, EventSchema
-from hub.routing.expr import Getter, PathError, event_name, resolve_path
+from hub.routing.paths import Getter, PathError, event_name, resolve_path
 
 Value = Callable[[Event, "str | None"], Any]
 

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from hub.events import Catalog, Event
-from hub.routing.expr import ExpressionError, Filter, compile_filter, event_name
+from hub.routing.expr import ExpressionError, Filter, compile_filter
+from hub.routing.paths import event_name
 from tests.routing.sample_events import (
     PERMIT_GRANTED,
     case_opened,

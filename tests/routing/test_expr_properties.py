@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from hub.events import Catalog, EventSchema
 from hub.events.rules import walk_fields
-from hub.routing.expr import ExpressionError, FieldType, Filter, compile_filter, resolve_path
+from hub.routing.expr import ExpressionError, Filter, compile_filter
+from hub.routing.paths import FieldType, resolve_path
 from tests.events.avro_data import OFFSETS, events
 from tests.events.conftest import CATALOG
 
