@@ -11,8 +11,8 @@ from types import TracebackType
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 SHOWN = ("hub", "connectors")
-"""Whose warnings the display shows (the Kafka client's own go to the file only: the
-hub's warnings say when Kafka fails)."""
+"""Whose warnings and errors the display shows and counts (the Kafka client's own go to
+the file only: the hub's say when Kafka fails)."""
 
 
 class _Recent(logging.Handler):
@@ -23,11 +23,11 @@ class _Recent(logging.Handler):
         self._guard = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
-        shown = record.name.split(".")[0] in SHOWN
+        if record.name.split(".")[0] not in SHOWN:
+            return
         text = f"{record.levelname.lower()}: {record.name}: {record.getMessage()}"
         with self._guard:
-            if shown:
-                self.lines.append(text.splitlines()[0])
+            self.lines.append(text.splitlines()[0])
             if record.levelno >= logging.ERROR:
                 self.errors += 1
 
