@@ -21,9 +21,17 @@ from tests.kafka_env import KafkaUnderTest
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "connectors.md"
 
 DOCUMENTS = [
-    {"id": i, "case": f"BN 2026-{i % 2:06d}", "number": i, "type": "Ansökan",
-     "registered": f"2026-11-0{i}T10:00:00+01:00", "date": f"2026-11-0{i}",
-     "status": "RECEIVED", "secrecy": "PUBLIC", "title": f"Handling {i}"}
+    {
+        "id": i,
+        "case": f"BN 2026-{i % 2:06d}",
+        "number": i,
+        "type": "Ansökan",
+        "registered": f"2026-11-0{i}T10:00:00+01:00",
+        "date": f"2026-11-0{i}",
+        "status": "RECEIVED",
+        "secrecy": "PUBLIC",
+        "title": f"Handling {i}",
+    }
     for i in range(1, 6)
 ]
 

@@ -57,8 +57,7 @@ def test_bankgirot_sample_publishes_each_payment_once(
     kinds = sorted(e.data["kind"] for e in events)
     assert kinds == ["DEDUCTION"] + ["PAYMENT"] * 6
     signed = sum(
-        e.data["amount"]["amountOre"] * (-1 if e.data["kind"] == "DEDUCTION" else 1)
-        for e in events
+        e.data["amount"]["amountOre"] * (-1 if e.data["kind"] == "DEDUCTION" else 1) for e in events
     )
     assert signed == 190000 + 800000
     assert {e.data["recipientBankgiro"] for e in events} == {"9912346"}
@@ -92,12 +91,14 @@ def test_bad_file_goes_to_rejected_and_the_next_file_flows(
     assert len(published.dead_letters) == 1
     letter = published.dead_letters[0]
     assert letter.key == "a-broken.bgmax:6"
-    assert "line 6" in letter.reason and "length" in letter.reason
+    assert "line 6" in letter.reason
+    assert "length" in letter.reason
     assert letter.headers["hub_dlq_connector"] == "bg"
     rejected = inbox / "rejected" / "a-broken.bgmax"
     assert rejected.exists()
     reason = (inbox / "rejected" / "a-broken.bgmax.reason.txt").read_text()
-    assert "line: 6" in reason and "field:" in reason
+    assert "line: 6" in reason
+    assert "field:" in reason
     assert (inbox / "processed" / "b-good.bgmax").exists()
     assert published.metrics is not None
     rejected_count = published.metrics.get_sample_value(
