@@ -6,8 +6,9 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hub.events import Catalog, Encoder, Event, UnknownEventType
-from hub.routing.types import Delivery, KafkaSink, OutRecord, SinkContext
+from hub.events import Catalog, Encoder, Event, EventSchema, UnknownEventType
+from hub.events.jsonvalues import InvalidValue, to_avro
+from hub.routing.types import Delivery, KafkaSink, OutRecord, PermanentError, SinkContext
 from hub.sdk import FatalError
 
 _DERIVED = uuid.UUID("0b0f6c0e-3f0e-4c1e-9d8a-1c7d2b6f4a11")
@@ -44,7 +45,7 @@ class TopicSink(KafkaSink):
     def __init__(self, config: KafkaSinkConfig) -> None:
         self.config = config
         self.encoder: Encoder | None = None
-        self.type: str | None = None
+        self.derived: EventSchema | None = None
 
     def open(self, context: SinkContext) -> None:
         if context.encoder is None or context.catalog is None:
@@ -53,20 +54,24 @@ class TopicSink(KafkaSink):
         if self.config.event is not None:
             catalog: Catalog = context.catalog
             try:
-                self.type = catalog.get(self.config.event).type
+                self.derived = catalog.get(self.config.event)
             except UnknownEventType as exc:
                 raise FatalError(f"sink.config.event: {exc}") from exc
 
     def records(self, delivery: Delivery) -> list[OutRecord]:
         assert self.encoder is not None
         event = delivery.event
-        if self.type is not None:
+        if self.derived is not None:
+            try:  # the transform's output is JSON: dates and times as text
+                data = to_avro(self.derived.parsed, dict(delivery.payload))
+            except InvalidValue as exc:
+                raise PermanentError(f"derived {self.derived.name}: {exc}") from exc
             event = Event(
-                type=self.type,
+                type=self.derived.type,
                 source=self.config.source or event.source,
                 id=str(uuid.uuid5(_DERIVED, f"{delivery.route}:{event.id}")),
                 time=event.time,
-                data=dict(delivery.payload),
+                data=data,
                 traceparent=event.traceparent,
             )
         record = self.encoder.encode(event)  # EventError: the route dead-letters the event

@@ -1,6 +1,6 @@
 """Runs one route: consume, process, deliver, commit; one Kafka consumer group per route.
 
-* The consumer reads with ``read_committed`` in the group ``hub-route-<name>``, so a slow
+* The consumer reads with ``read_committed`` in the group ``<prefix>.route.<name>``, so a slow
   or broken department never holds back another route, and N processes of one route
   share its partitions.
 * Records of a partition are handled one after another, so order per key is kept;
@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -44,8 +45,9 @@ from hub.sdk.errors import FatalError
 log = logging.getLogger(__name__)
 
 
-def group_id(route: str) -> str:
-    return f"hub-route-{route}"
+def group_id(prefix: str, route: str) -> str:
+    """The route's consumer group; the topic prefix keeps hubs on one cluster apart."""
+    return f"{prefix}.route.{route}"
 
 
 class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
@@ -82,6 +84,7 @@ class RouteRunner:
         self.decoder = decoder
         self.topics = sorted({s.topic(prefix) for s in pipeline.schemas})
         self.dlq_topic = deadletter_topic(prefix, spec.name)
+        self.group = group_id(prefix, spec.name)
         self.metrics = metrics
         self.stopping = stopping
         self.sink_context = sink_context or SinkContext(spec.name, stopping)
@@ -118,13 +121,13 @@ class RouteRunner:
             **self.conn.client_config(),
             acks="all",
             linger_ms=5,
-            **({"transactional_id": f"{group_id(self.name)}-{id(self)}"} if transactional else {}),
+            **({"transactional_id": f"{self.group}.{uuid.uuid4().hex}"} if transactional else {}),
         )
         if transactional:
             self.producer.init_transactions()
         self.consumer = KafkaConsumer(
             **self.conn.client_config(),
-            group_id=group_id(self.name),
+            group_id=self.group,
             enable_auto_commit=False,
             isolation_level="read_committed",
             auto_offset_reset="earliest",

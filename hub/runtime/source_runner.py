@@ -2,7 +2,7 @@
 
 Exactly-once from the source's point of view:
 
-* the producer's transactional id is ``hub-source-<name>``; ``init_transactions``
+* the producer's transactional id is ``<prefix>.source.<name>``; ``init_transactions``
   fences any other instance of the same source (it can no longer commit) and aborts
   whatever it left open;
 * the position is read back from Kafka (``read_committed``) after fencing, so it is the
@@ -43,6 +43,11 @@ log = logging.getLogger(__name__)
 _FENCED = ("ProducerFencedError", "InvalidProducerEpochError", "TransactionalIdAuthorizationFailed")
 
 
+def transactional_id(prefix: str, source: str) -> str:
+    """One per positioned source and hub (topic prefix): a second copy fences the first."""
+    return f"{prefix}.source.{source}"
+
+
 class Fenced(FatalError):
     """Another instance of this source took over its transactional id."""
 
@@ -70,6 +75,7 @@ class SourceRunner:
         self.source = source
         self.conn = conn
         self.encoder = encoder
+        self.prefix = prefix
         self.dlq_topic = deadletter_topic(prefix, name)
         self.positions_topic = positions_topic
         self.metrics = metrics
@@ -203,7 +209,7 @@ class SourceRunner:
         if self._producer is None:
             producer = KafkaProducer(
                 **self.conn.client_config(),
-                transactional_id=f"hub-source-{self.name}",
+                transactional_id=transactional_id(self.prefix, self.name),
                 acks="all",
                 linger_ms=5,
                 **self.producer_config,
