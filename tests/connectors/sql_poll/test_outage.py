@@ -15,13 +15,11 @@ from hub.events import Catalog
 from hub.localpg import LocalPostgres
 from hub.runtime.source_runner import SourceRunner
 from hub.testing import run_source
-from tests.connectors.sql_poll.conftest import create_database, running_postgres
 from tests.connectors.sql_poll.legacy import ARENDE, case_number, case_opened_config, create
 from tests.kafka_env import KafkaUnderTest
+from tests.pg import create_database, own_postgres
 
 pytestmark = pytest.mark.integration
-
-PASSWORD = "pw-" + "kept-out-of-logs"
 
 
 class Writer(threading.Thread):
@@ -75,8 +73,9 @@ def test_a_database_crash_mid_polling_loses_and_repeats_nothing(
     kafka: KafkaUnderTest, catalog: Catalog, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    with running_postgres(password=PASSWORD) as server:
+    with own_postgres() as server:
         url = create_database(server)
+        secret = f":{server.password}@"
         engine = sa.create_engine(url, pool_pre_ping=True)
         create(engine, ARENDE)
         writer = Writer(engine, total=400)
@@ -119,4 +118,4 @@ def test_a_database_crash_mid_polling_loses_and_repeats_nothing(
     assert errors is not None
     assert errors >= 1
     assert "database unavailable" in caplog.text
-    assert PASSWORD not in caplog.text
+    assert secret not in caplog.text

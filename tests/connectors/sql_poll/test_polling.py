@@ -14,7 +14,6 @@ from connectors.sql_poll.config import SqlPollConfig
 from connectors.sql_poll.source import SqlPollSource
 from hub.events import Catalog, Event
 from hub.sdk import Batch, FatalError, Position, SourceContext, TransientError
-from tests.connectors.sql_poll.conftest import create_database, running_postgres
 from tests.connectors.sql_poll.legacy import (
     ARENDE,
     case_number,
@@ -24,6 +23,7 @@ from tests.connectors.sql_poll.legacy import (
     insert_cases,
     status_changed_config,
 )
+from tests.pg import create_database, own_postgres
 
 
 def _opened(config: SqlPollConfig, catalog: Catalog) -> SqlPollSource:
@@ -145,9 +145,9 @@ def test_columns_the_table_lacks_stop_the_source_naming_their_config_path(
 def test_a_database_that_is_down_is_a_transient_error_until_it_is_back(
     catalog: Catalog,
 ) -> None:
-    password = "pw-" + "never-in-messages"
-    with running_postgres(password=password) as server:
+    with own_postgres() as server:
         url = create_database(server)
+        secret = f":{server.password}@"
         engine = sa.create_engine(url)
         create(engine, ARENDE)
         insert_cases(engine, [case_row(1)])
@@ -159,7 +159,7 @@ def test_a_database_that_is_down_is_a_transient_error_until_it_is_back(
             with pytest.raises(TransientError) as down:
                 source.poll(None)
             assert "database unavailable" in str(down.value)
-            assert password not in str(down.value)
+            assert secret not in str(down.value)
             server.start()
             batch = source.poll(None)  # the pool is new: no broken connection is reused
             assert batch is not None
