@@ -13,14 +13,10 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.sql_poll.config import (
-    ColumnValue,
-    ConstValue,
-    EventMapping,
-    SqlPollConfig,
-    TemplateValue,
-)
-from connectors.sql_poll.convert import ValueProblem, converter, field_at, record_of, takes_null
+from connectors.sql_poll.avro_fields import field_at, record_of, takes_null
+from connectors.sql_poll.config import SqlPollConfig
+from connectors.sql_poll.convert import ValueProblem, converter
+from connectors.sql_poll.event_config import ColumnValue, ConstValue, EventMapping, TemplateValue
 from connectors.sql_poll.outbox import event_schema
 from hub.events import Catalog, EventError, EventSchema
 from hub.events.rules import resolve, type_name

@@ -14,8 +14,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from connectors.sql_poll.config import ColumnValue, ConstValue, EventMapping, TemplateValue
-from connectors.sql_poll.convert import Converter, ValueProblem, field_at, field_converter
+from connectors.sql_poll.avro_fields import field_at
+from connectors.sql_poll.convert import Converter, ValueProblem, field_converter
+from connectors.sql_poll.event_config import ColumnValue, ConstValue, EventMapping, TemplateValue
 from hub.events import EventSchema
 
 Row = Mapping[str, Any]

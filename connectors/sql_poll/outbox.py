@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from connectors.sql_poll.config import OutboxColumns
 from connectors.sql_poll.convert import Converter, ValueProblem, record_converter, show
+from connectors.sql_poll.event_config import OutboxColumns
 from connectors.sql_poll.mapping import RowProblem
 from hub.events import Catalog, EventError, EventSchema
 
