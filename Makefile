@@ -15,7 +15,7 @@ help:
 	@echo "make bench   run the benchmarks (results in docs/benchmarks.md)"
 
 prereqs:
-	@deploy/local/prereqs.sh java mvn postgres prometheus kcat
+	@deploy/local/prereqs.sh java mvn postgres prometheus kcat systemd-analyze
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)

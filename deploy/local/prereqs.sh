@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the system tools the hub's local setup needs, installing them with apt-get when
 # that is possible (root on Debian/Ubuntu); otherwise stops with the command to run.
-#   usage: deploy/local/prereqs.sh java mvn [postgres] [prometheus] [kcat]
+#   usage: deploy/local/prereqs.sh java mvn [postgres] [prometheus] [kcat] [systemd-analyze]
 set -euo pipefail
 
 declare -A pkg=(
@@ -10,6 +10,7 @@ declare -A pkg=(
   [postgres]="postgresql"
   [prometheus]="prometheus"
   [kcat]="kcat"
+  [systemd-analyze]="systemd"
 )
 
 have() {

@@ -39,7 +39,7 @@ def describe(type_: str = typer.Argument(..., metavar="TYPE")) -> None:
     for doc in field_docs(ctype.config_model):
         table.add_row(
             doc.path,
-            doc.type + (" (secret: {env: VAR} or {file: PATH})" if doc.secret else ""),
+            escape(doc.type + (" (secret: {env: VAR} or {file: PATH})" if doc.secret else "")),
             "yes" if doc.required else "",
             escape(doc.default),
             escape(doc.description),

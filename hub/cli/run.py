@@ -28,14 +28,23 @@ def run(
     ),
     catalog: Path | None = CatalogOpt,
     log_level: str = typer.Option("INFO", help="Log level."),
+    metrics_port: int | None = typer.Option(
+        None, help="Port of /metrics, /healthz, /readyz (overrides observability.port)."
+    ),
+    keep_going: bool = typer.Option(
+        False, help="Keep running the others when a connector or route fails for good."
+    ),
 ) -> None:
-    """Run the configured connectors and routes until SIGTERM or SIGINT; exit 0 when stopped."""
+    """Run the configured connectors and routes until SIGTERM or SIGINT (exit 0), or until
+    one fails for good (exit 1, so systemd or Kubernetes restarts the process)."""
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("kafka").setLevel(logging.WARNING)
     cat = load_catalog(catalog)
     loaded = load(file, cat)
+    if metrics_port is not None:
+        loaded.hub.observability.port = metrics_port
     try:
         runtime = Runtime(loaded, conn=connection(loaded), catalog=cat, only=only or None)
     except KeyError as exc:
@@ -51,9 +60,9 @@ def run(
     if runtime.http is not None:
         console.print(f"hub running: metrics at {runtime.http.url}/metrics")
     try:
-        runtime.wait()
+        failed = runtime.wait(keep_going=keep_going)
     finally:
         runtime.stop()
-    failed = [w.name for w in runtime.workers if w.failed or w.runner_failed()]
     if failed:
-        err.print(f"stopped; failed: {', '.join(failed)}")
+        err.print(f"stopped; failed: {', '.join(w.name for w in failed)}")
+        raise typer.Exit(1)

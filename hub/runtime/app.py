@@ -110,10 +110,19 @@ class Runtime:
         if self.http is not None:
             self.http.stop()
 
-    def wait(self) -> None:
-        """Block until stopped (signals set :attr:`stopping`)."""
+    def wait(self, *, keep_going: bool = False) -> list[Worker]:
+        """Block until stopped (signals set :attr:`stopping`) or, unless ``keep_going``,
+        until a connector or route failed for good; return the failed ones."""
         while not self.stopping.wait(0.5):
-            pass
+            failed = self.failed()
+            if failed and not keep_going:
+                names = ", ".join(w.name for w in failed)
+                log.error("stopping: %s failed; a supervisor restarts the process", names)
+                return failed
+        return self.failed()
+
+    def failed(self) -> list[Worker]:
+        return [w for w in self.workers if w.failed or w.runner_failed() is not None]
 
     def readiness(self) -> dict[str, bool]:
         client = self.conn.client_config()

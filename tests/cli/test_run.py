@@ -142,3 +142,19 @@ def test_sigterm_stops_cleanly_and_metrics_are_served(
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_a_connector_that_fails_for_good_ends_the_process_with_exit_1(
+    kafka: KafkaUnderTest, tmp_path: Path, unique: str
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("the inbox cannot be created where a file stands")
+    config = _hub_yaml(tmp_path, kafka, f"f{unique[-8:]}", blocker / "inbox")
+    proc = _start(config)
+    try:
+        assert proc.wait(60) == 1
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.stdout is not None
+    assert "failed: payments" in proc.stdout.read()
