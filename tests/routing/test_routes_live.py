@@ -205,12 +205,12 @@ def test_two_processes_share_a_route_and_one_takes_over(
         two = hub("run", str(config), "--only", "shared", "--log-level", "WARNING", wait=False)
         try:
             wait_for(
-                lambda: _assignment(kafka, group_id(prefix, "shared")) == [1, 2], 90, "a 1+2 split"
+                lambda: _assignment(kafka, group_id(prefix, "shared")) == [1, 2], 150, "a 1+2 split"
             )
             one.send_signal(signal.SIGKILL)
             one.wait(10)
             wait_for(
-                lambda: _assignment(kafka, group_id(prefix, "shared")) == [3], 90, "a takeover"
+                lambda: _assignment(kafka, group_id(prefix, "shared")) == [3], 150, "a takeover"
             )
             later = [case_opened(i) for i in range(10, 40)]
             publish(kafka, catalog, prefix, later)
