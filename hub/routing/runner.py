@@ -116,15 +116,7 @@ class RouteRunner:
 
     def _open(self) -> None:
         self.sink.open(self.sink_context)
-        transactional = isinstance(self.sink, KafkaSink)
-        self.producer = KafkaProducer(
-            **self.conn.client_config(),
-            acks="all",
-            linger_ms=5,
-            **({"transactional_id": f"{self.group}.{uuid.uuid4().hex}"} if transactional else {}),
-        )
-        if transactional:
-            self.producer.init_transactions()
+        self.producer = self._new_producer()
         self.consumer = KafkaConsumer(
             **self.conn.client_config(),
             group_id=self.group,
@@ -135,6 +127,29 @@ class RouteRunner:
             max_poll_interval_ms=15 * 60 * 1000,
         )
         self.consumer.subscribe(self.topics, listener=_CommitOnRevoke(self))
+
+    def _replace_producer(self) -> None:
+        old, self.producer = self.producer, None
+        if old is not None:
+            try:
+                old.close(timeout=5)
+            except KafkaError as exc:
+                log.debug("route %s: closing a failed producer: %s", self.name, exc)
+        self.producer = self._new_producer()
+
+    def _new_producer(self) -> KafkaProducer:
+        """Plain (dead letters) or, for a Kafka sink, transactional with a fresh id: the
+        consumer group's generation fences a stale process (KIP-447), not the id."""
+        if not isinstance(self.sink, KafkaSink):
+            return KafkaProducer(**self.conn.client_config(), acks="all", linger_ms=5)
+        producer = KafkaProducer(
+            **self.conn.client_config(),
+            acks="all",
+            linger_ms=5,
+            transactional_id=f"{self.group}.{uuid.uuid4().hex}",
+        )
+        producer.init_transactions()
+        return producer
 
     def _close(self) -> None:
         if self._executor is not None:
@@ -169,6 +184,8 @@ class RouteRunner:
             except KafkaError as exc:
                 log.warning("route %s: Kafka failed, rewinding: %s", self.name, exc)
                 self._rewind()
+                if isinstance(self.sink, KafkaSink):  # a failed transaction may leave the
+                    self._replace_producer()  # producer in an error state for good
                 self.stopping.wait(1.0)
         self._update_lag()
 

@@ -174,7 +174,7 @@ class SourceRunner:
             producer.commit_transaction()
             return published, rejected
         except KafkaError as exc:
-            if type(exc).__name__ in _FENCED:
+            if _fenced(exc):
                 raise Fenced(f"source {self.name} was taken over by another instance") from exc
             self._reset()
             # The commit may have landed before the error reached us: ask Kafka.
@@ -233,6 +233,13 @@ class SourceRunner:
             self.source.close()
         finally:
             self._reset()
+
+
+def _fenced(exc: BaseException) -> bool:
+    """Was the producer fenced? kafka-python raises the fencing error itself, or later a
+    plain KafkaError naming it ("... in an error state: ProducerFencedError")."""
+    text = f"{type(exc).__name__} {exc}"
+    return any(name in text for name in _FENCED)
 
 
 def _normalise(position: Position) -> Any:
