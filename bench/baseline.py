@@ -230,7 +230,7 @@ def section(samples: Sequence[Sample], kafka: BenchKafka, repeats: int, load: fl
     return report.reflow(f"""\
 ## {TITLE}
 
-Measured {time.strftime("%Y-%m-%d")} by `make bench` on {machine.one_line(facts)};
+Measured {time.strftime("%Y-%m-%d")} by `python -m bench` on {machine.one_line(facts)};
 Kafka {kafka.kafka_version} tools against {where}. Each figure is the median of {repeats}
 runs; *spread* is the largest deviation of one run's events/s from that median. Other work
 on the machine widens the spread: the load average was {load:.2f} when the run began, and
