@@ -38,7 +38,7 @@ from hub.routing.deadletter import Failure, deadletter_headers
 from hub.routing.pipeline import Pipeline
 from hub.routing.types import KafkaSink, PermanentError, Sink, SinkContext
 from hub.runtime.metrics import RouteMetrics
-from hub.runtime.retry import RetryPolicy, retrying
+from hub.runtime.retry import TRANSACTION_RETRY_BACKOFF_MS, RetryPolicy, retrying
 from hub.runtime.topics import deadletter_topic
 from hub.sdk.errors import FatalError
 
@@ -146,6 +146,7 @@ class RouteRunner:
             **self.conn.client_config(),
             acks="all",
             linger_ms=5,
+            retry_backoff_ms=TRANSACTION_RETRY_BACKOFF_MS,
             transactional_id=f"{self.group}.{uuid.uuid4().hex}",
         )
         producer.init_transactions()

@@ -33,7 +33,7 @@ from hub.runtime.deadletters import deadletter_headers
 from hub.runtime.encoding import event_payload
 from hub.runtime.metrics import SourceMetrics
 from hub.runtime.positions import encode_position, load_position
-from hub.runtime.retry import RetryPolicy, retrying
+from hub.runtime.retry import TRANSACTION_RETRY_BACKOFF_MS, RetryPolicy, retrying
 from hub.runtime.topics import deadletter_topic
 from hub.sdk.errors import FatalError, TransientError
 from hub.sdk.types import Batch, DeadLetter, Position, Source, SourceContext
@@ -212,7 +212,7 @@ class SourceRunner:
                 transactional_id=transactional_id(self.prefix, self.name),
                 acks="all",
                 linger_ms=5,
-                **self.producer_config,
+                **{"retry_backoff_ms": TRANSACTION_RETRY_BACKOFF_MS, **self.producer_config},
             )
             producer.init_transactions()
             self._producer = producer
