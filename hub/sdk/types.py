@@ -13,6 +13,7 @@ event to :meth:`Publisher.publish`, which returns once the event is durable in K
 from __future__ import annotations
 
 import abc
+import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,7 +65,8 @@ class SourceContext:
 
     name: str
     stopping: threading.Event = field(default_factory=threading.Event)
-    log: Callable[[str], None] = print
+    log: Callable[[str], None] = logging.getLogger("hub.source").info
+    """Where a source says what it is doing (the runtime's log)."""
     catalog: Catalog | None = None
     """The event catalog the runtime encodes with, for sources that map input to named
     events and check that mapping when they open (None when the runtime has none)."""
