@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from tests.deploy.tools import ROOT, tool
 
@@ -133,3 +134,38 @@ def prometheus(config: Path, storage: Path, port: int) -> Iterator[tuple[Process
     finally:
         code = process.stop()
     assert code == 0, f"prometheus exited {code} after SIGTERM:\n{process.output}"
+
+
+def payments_hub_yaml(
+    tmp_path: Path, bootstrap: str, prefix: str, inbox: Path, *, with_route: bool = False
+) -> Path:
+    """A hub.yaml with a bgmax connector on ``inbox`` (and a kafka-sink route copying the
+    finance topic, with ``with_route``), serving /metrics on a free port."""
+    config: dict[str, Any] = {
+        "kafka": {"bootstrap_servers": bootstrap, "topic_prefix": prefix},
+        "observability": {"port": 0},
+        "connectors": [
+            {
+                "name": "payments",
+                "type": "bgmax",
+                "config": {
+                    "inbox": str(inbox),
+                    "municipality_code": "2480",
+                    "organisation_number": "212000-2627",
+                    "settle_seconds": 0,
+                    "poll_interval": 0.2,
+                },
+            }
+        ],
+    }
+    if with_route:
+        config["routes"] = [
+            {
+                "name": "payments-copy",
+                "from": {"domains": ["finance"]},
+                "sink": {"type": "kafka", "config": {"topic": f"{prefix}.copy"}},
+            }
+        ]
+    path = tmp_path / "hub.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path

@@ -16,7 +16,7 @@ import yaml
 
 from connectors.bgmax import synthetic_file, write_bgmax
 from hub.localkafka.broker import free_port
-from tests.deploy.processes import hub_run, prometheus, wait_until
+from tests.deploy.processes import hub_run, payments_hub_yaml, prometheus, wait_until
 from tests.deploy.promql import exported, metric_names, panels, queries, variable_expr
 from tests.deploy.tools import DEPLOY
 from tests.kafka_env import KafkaUnderTest
@@ -151,36 +151,7 @@ def test_variable_queries() -> None:
 
 
 def _hub_yaml(tmp_path: Path, kafka: KafkaUnderTest, prefix: str, inbox: Path) -> Path:
-    path = tmp_path / "hub.yaml"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "kafka": {"bootstrap_servers": kafka.bootstrap, "topic_prefix": prefix},
-                "observability": {"port": 0},
-                "connectors": [
-                    {
-                        "name": "payments",
-                        "type": "bgmax",
-                        "config": {
-                            "inbox": str(inbox),
-                            "municipality_code": "2480",
-                            "organisation_number": "212000-2627",
-                            "settle_seconds": 0,
-                            "poll_interval": 0.2,
-                        },
-                    }
-                ],
-                "routes": [
-                    {
-                        "name": "payments-copy",
-                        "from": {"domains": ["finance"]},
-                        "sink": {"type": "kafka", "config": {"topic": f"{prefix}.copy"}},
-                    }
-                ],
-            }
-        )
-    )
-    return path
+    return payments_hub_yaml(tmp_path, kafka.bootstrap, prefix, inbox, with_route=True)
 
 
 def _used_metrics() -> dict[str, set[str]]:

@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from hub.localkafka.broker import free_port
-from tests.deploy.processes import hub_run, prometheus, wait_until
+from tests.deploy.processes import hub_run, payments_hub_yaml, prometheus, wait_until
 from tests.deploy.tools import DEPLOY
 from tests.kafka_env import KafkaUnderTest
 
@@ -28,29 +28,7 @@ PROMETHEUS = DEPLOY / "prometheus"
 def _hub_yaml(tmp_path: Path, kafka: KafkaUnderTest, prefix: str) -> Path:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    path = tmp_path / "hub.yaml"
-    path.write_text(
-        yaml.safe_dump(
-            {
-                "kafka": {"bootstrap_servers": kafka.bootstrap, "topic_prefix": prefix},
-                "observability": {"port": 0},
-                "connectors": [
-                    {
-                        "name": "payments",
-                        "type": "bgmax",
-                        "config": {
-                            "inbox": str(inbox),
-                            "municipality_code": "2480",
-                            "organisation_number": "212000-2627",
-                            "settle_seconds": 0,
-                            "poll_interval": 0.2,
-                        },
-                    }
-                ],
-            }
-        )
-    )
-    return path
+    return payments_hub_yaml(tmp_path, kafka.bootstrap, prefix, inbox)
 
 
 def _prometheus_yml(tmp_path: Path, hub_port: int) -> Path:
