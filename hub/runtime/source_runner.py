@@ -40,6 +40,8 @@ from hub.sdk.types import Batch, DeadLetter, Position, Source, SourceContext
 
 log = logging.getLogger(__name__)
 
+TRANSACTION_TIMEOUT_MS = 15 * 60 * 1000
+
 _FENCED = ("ProducerFencedError", "InvalidProducerEpochError", "TransactionalIdAuthorizationFailed")
 
 
@@ -212,7 +214,14 @@ class SourceRunner:
                 transactional_id=transactional_id(self.prefix, self.name),
                 acks="all",
                 linger_ms=5,
-                **{"retry_backoff_ms": TRANSACTION_RETRY_BACKOFF_MS, **self.producer_config},
+                **{
+                    "retry_backoff_ms": TRANSACTION_RETRY_BACKOFF_MS,
+                    # A batch may be a whole BgMax file: allow the broker's longest
+                    # transaction (transaction.max.timeout.ms, 15 min by default) rather
+                    # than the client's 60 s, after which the broker aborts it.
+                    "transaction_timeout_ms": TRANSACTION_TIMEOUT_MS,
+                    **self.producer_config,
+                },
             )
             producer.init_transactions()
             self._producer = producer
