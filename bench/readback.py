@@ -5,15 +5,21 @@
 * :func:`kafka_spec` / :func:`connection` hand the cluster to a child interpreter over
   stdin (secrets never on its command line);
 * :func:`spread` and :func:`median` summarise repeated measurements;
-* :class:`StepTimes` finds where a process's time goes, step by step.
+* :class:`StepTimes` finds where a process's time goes, step by step;
+* :func:`peak_rss_mib` is a process's own peak resident memory;
+* :func:`keep` stores a run's raw results in ``bench/results/``.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import re
+import resource
 import statistics
 import time
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
@@ -61,6 +67,31 @@ def count_committed(conn: KafkaConnection, topics: Iterable[str], timeout: float
         return seen
     finally:
         consumer.close()
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory, from ``VmHWM`` in ``/proc/self/status``.
+
+    Not ``getrusage``'s ``ru_maxrss``: on Linux a child that Python starts with ``vfork``
+    and ``exec`` inherits its parent's peak there, so a big parent hides a small child.
+    """
+    try:
+        found = re.search(r"^VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.M)
+    except OSError:
+        found = None
+    if found is None:  # not Linux: the best there is
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return int(found.group(1)) / 1024
+
+
+def keep(name: str, results: dict[str, Any]) -> Path:
+    """A run's raw results as JSON in ``bench/results/`` (git-ignored)."""
+    from bench.context import RESULTS
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    return path
 
 
 def median(values: Sequence[float]) -> float:
