@@ -55,7 +55,7 @@ from hub.events import Catalog, Encoder
 from hub.runtime.metrics import SourceMetrics
 from hub.runtime.positions import positions_topic_spec
 from hub.runtime.retry import TRANSACTION_RETRY_BACKOFF_MS
-from hub.runtime.source_runner import SourceRunner
+from hub.runtime.source_runner import TRANSACTION_TIMEOUT_MS, SourceRunner
 from hub.runtime.topics import (
     TopicSpec,
     deadletter_topic,
@@ -175,6 +175,7 @@ def measure_raw(spec: dict[str, Any]) -> dict[str, Any]:
         acks="all",
         linger_ms=5,
         retry_backoff_ms=TRANSACTION_RETRY_BACKOFF_MS,  # the runner's producer settings
+        transaction_timeout_ms=TRANSACTION_TIMEOUT_MS,
     )
     steps = _instrument(spec)
     marks: dict[str, float] = {}
@@ -382,6 +383,27 @@ def section(
     w_rows.append(["total", *(f"{split[side]['total']:,.0f}" for side in SIDES)])
     extra = split["bgmax"]["check"] + split["bgmax"]["events"] + split["bgmax"]["encode"]
     kafka_part = split["bgmax"]["send"] + split["bgmax"]["commit"] + split["bgmax"]["rest"]
+    kafka_raw = split["raw"]["send"] + split["raw"]["commit"] + split["raw"]["rest"]
+    where_text = (
+        "(A single run of each, timed step by step, so its totals differ from the table's "
+        "medians.) What the source adds is its own work: checking the file, reading it a "
+        f"second time to make the events, and encoding them, {extra:,.0f} µs per event "
+        "together (the runner's own loop around `encode()` and `send()` is in the second "
+        "row). It runs on the same interpreter as kafka-python, one step after the other, "
+        "so it adds to Kafka's cost instead of overlapping it. "
+    )
+    compared = (
+        f"{split['bgmax']['send']:,.0f} against {split['raw']['send']:,.0f} µs for "
+        f"`send()`, {kafka_part:,.0f} against {kafka_raw:,.0f} µs for Kafka's whole part "
+        "(`send()`, the commit, the network thread)"
+    )
+    if kafka_part > 1.1 * kafka_raw:
+        where_text += (
+            "And the same kafka-python calls cost the source more than the raw loop, for "
+            f"the very same records: {compared}."
+        )
+    else:
+        where_text += f"Kafka's part costs both sides about the same: {compared}."
     cpu_raw = median(values("raw", "cpu")) / payments * 1e6
     budget = cpu_raw / GOAL_RATIO
     cores = [median(values(side, "cpu")) / median(values(side, "seconds")) for side in SIDES]
@@ -401,12 +423,16 @@ def section(
         )
     else:
         goal_text += (
-            f"the source's own work would have to fit in {budget - kafka_part:,.0f} µs per event. "
+            f"the source's own work, {extra:,.0f} µs per event above, would have to fit in "
+            f"{budget - kafka_part:,.0f} µs. Reading the file once instead of twice would "
+            f"save the first row ({split['bgmax']['check']:,.0f} µs); the rest would have to "
+            "leave this interpreter, e.g. for a second process handing encoded records to "
+            "the runner. "
         )
     goal_text += (
-        "On a busy machine the ratio comes out higher, since the raw loop then waits for "
-        "CPU and the broker too (about 0.8× in trial runs on 2026-11-27 at a load average "
-        "near 5)"
+        "On a busier machine the ratio can come out higher, since the raw loop then waits "
+        "for CPU and the broker too (trial runs on 2026-11-27, while other work kept both "
+        "cores busy, came out at about 0.8×)"
     )
     if median(others) < 0.2:
         goal_text += (
@@ -447,26 +473,22 @@ def section(
             "",
             report.markdown_table(w_headers, w_rows, "lrr"),
             "",
-            report.reflow(
-                "(Timing the steps costs a little itself, so these totals run above the "
-                "table's.) Kafka's part (`send()`, the commit, the network thread) costs "
-                "both sides about the same; what the source adds is its own work, on the "
-                "same interpreter, so it adds to Kafka's instead of overlapping it: "
-                "checking the file, reading it a second time to make the events, and "
-                f"encoding them, {extra:,.0f} µs per event together (the runner's own loop "
-                "around `encode()` and `send()` is in the second row)."
-            ),
+            report.reflow(where_text),
             "",
             report.reflow(goal_text),
             "",
             report.reflow(
-                "**A limit this shows.** The whole file is one transaction, and the "
-                "runner's producer keeps kafka-python's default transaction timeout of 60 s "
-                "(`transaction_timeout_ms`). At the median rate above that is about "
-                f"{round(hub_rate * 60, -4):,.0f} payments in one file on this machine; a "
-                "file that takes longer is aborted by the broker when the time is up, and "
-                "the runner tries it again, with the same outcome, without end (seen with "
-                "this file and a 4 s timeout)."
+                "**A limit this shows.** The whole file is one transaction, and the broker "
+                "aborts a transaction that lasts longer than the producer's "
+                "`transaction_timeout_ms`; the runner then tries the file again, with the "
+                "same outcome, without end (seen with this file and a 4 s timeout). With "
+                "kafka-python's default of 60 s that would have been a file of more than "
+                f"about {round(hub_rate * 60, -4):,.0f} payments at the median rate above; "
+                "source runners ask for the broker's longest transaction instead, "
+                f"{TRANSACTION_TIMEOUT_MS / 60_000:.0f} minutes (the default of its "
+                "`transaction.max.timeout.ms`), room for about "
+                f"{round(hub_rate * TRANSACTION_TIMEOUT_MS / 1000, -5):,.0f} payments in one "
+                "file on this machine."
             ),
             "",
             report.reflow(
@@ -485,7 +507,8 @@ def section(
                 "transactional kafka-python `KafkaProducer`: `begin_transaction()`, "
                 "`send()` per record, `commit_transaction()`. Both producers have the "
                 'runner\'s settings (`acks="all"`, `linger_ms=5`, '
-                f"`retry_backoff_ms={TRANSACTION_RETRY_BACKOFF_MS}`, kafka-python's defaults "
+                f"`retry_backoff_ms={TRANSACTION_RETRY_BACKOFF_MS}`, "
+                f"`transaction_timeout_ms={TRANSACTION_TIMEOUT_MS}`, kafka-python's defaults "
                 "otherwise) and are set up (`init_transactions()`) before their clock "
                 "starts. Both write to the finance topic (3 partitions) under a fresh "
                 "prefix; afterwards the run reads that topic back with `read_committed` and "
