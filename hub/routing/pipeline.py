@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hub.config.routes import RouteSpec
 from hub.events import Catalog, Event, EventSchema, UnknownEventType
-from hub.routing.config import RouteSpec
 from hub.routing.expr import Filter, compile_filter
 from hub.routing.privacy import Protector
 from hub.routing.transform import Transform, compile_transform

@@ -22,10 +22,10 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from hub.config.routes import PersonalData
 from hub.events import Catalog, Event, EventSchema
 from hub.events.model import checked_event
 from hub.events.rules import CLASSIFICATION, resolve, type_name
-from hub.routing.config import PersonalData
 
 MASK = "***"
 PSEUDONYM_PREFIX = "ps:"

@@ -31,9 +31,9 @@ from kafka.errors import KafkaError
 from kafka.structs import OffsetAndMetadata
 from tenacity import retry_if_not_exception_type
 
+from hub.config.routes import RouteSpec
 from hub.connection import KafkaConnection
 from hub.events import Decoder, EventError
-from hub.routing.config import RouteSpec
 from hub.routing.deadletter import Failure, deadletter_headers
 from hub.routing.pipeline import Pipeline
 from hub.routing.types import KafkaSink, PermanentError, Sink, SinkContext

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hub.config.routes import PersonalData
 from hub.events import Catalog, Decoder, Encoder, Event, UnknownEventType
-from hub.routing.config import PersonalData
 from hub.routing.privacy import MASK, Protector
 from tests.events.avro_data import events
 from tests.events.catalog_files import event_schema, field, write_event
