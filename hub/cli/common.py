@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
 import typer
@@ -36,9 +37,10 @@ def load_catalog(path: Path | None) -> Catalog:
         raise fail(exc) from exc
 
 
-def load(file: Path, catalog: Catalog) -> LoadedConfig:
+def load(file: Path, catalog: Catalog, only: Collection[str] | None = None) -> LoadedConfig:
+    """The configuration, every part checked; with ``only``, those parts alone."""
     try:
-        return load_config(file, Registry.discover(), os.environ, catalog)
+        return load_config(file, Registry.discover(), os.environ, catalog, only=only)
     except (ConfigError, BrokenConnectorPackage) as exc:
         raise fail(exc) from exc
 

@@ -28,7 +28,7 @@ def list_(
     limit: int = typer.Option(50, help="Show at most this many, newest last."),
 ) -> None:
     """The dead letters of a route or connector, readably."""
-    loaded = load(file, load_catalog(catalog))
+    loaded = load(file, load_catalog(catalog), only=[route])
     topic = deadletter_topic(loaded.hub.kafka.topic_prefix, route)
     letters = read_dead_letters(connection(loaded), topic)
     table = Table(
@@ -64,7 +64,7 @@ def replay_(
 ) -> None:
     """Send dead letters through the route again (idempotent: targets dedupe by event id)."""
     cat = load_catalog(catalog)
-    loaded = load(file, cat)
+    loaded = load(file, cat, only=[route])
     try:
         resolved = loaded.route(route)
     except KeyError as exc:

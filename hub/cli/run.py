@@ -42,7 +42,7 @@ def run(
     )
     logging.getLogger("kafka").setLevel(logging.WARNING)
     cat = load_catalog(catalog)
-    loaded = load(file, cat)
+    loaded = load(file, cat, only or None)
     if metrics_port is not None:
         loaded.hub.observability.port = metrics_port
     try:

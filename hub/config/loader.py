@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,8 +104,16 @@ def load_config(
     registry: Registry,
     env: Mapping[str, str],
     catalog: Catalog | None = None,
+    *,
+    only: Collection[str] | None = None,
 ) -> LoadedConfig:
-    """Parse and validate ``file``; raise :class:`ConfigError` listing every problem."""
+    """Parse and validate ``file``; raise :class:`ConfigError` listing every problem.
+
+    ``only`` names the connectors and routes a process runs (``hub run --only``): the others
+    keep their place in the file and their names, but their type's config is neither
+    validated nor resolved, so a host needs the secrets of its own parts only. Without it,
+    every part is checked, as ``hub validate`` does.
+    """
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
@@ -126,12 +134,23 @@ def load_config(
         # Connector configs are checked too, so one run reports everything.
         raw = data.get("connectors") if isinstance(data, dict) else None
         if isinstance(raw, list):
+            if only is not None:
+                raw = [c if isinstance(c, dict) and c.get("name") in only else None for c in raw]
             found += _check_raw_connectors(raw, registry, context, lines, found)
         raise ConfigError(file, found) from None
 
     problems: list[Problem] = []
+    if only is not None:
+        names = [c.name for c in hub.connectors] + [r.name for r in hub.routes]
+        unknown = sorted(set(only) - set(names))
+        if unknown:
+            known = ", ".join(names) or "none"
+            message = f"no connector or route named {', '.join(unknown)} (known: {known})"
+            raise ConfigError(file, [Problem(("--only",), message)])
     resolved = []
     for index, spec in enumerate(hub.connectors):
+        if only is not None and spec.name not in only:
+            continue
         result = _resolve(spec, index, registry, context, lines)
         if isinstance(result, ResolvedConnector):
             resolved.append(result)
@@ -139,6 +158,8 @@ def load_config(
             problems += result
     routes = []
     for index, route in enumerate(hub.routes):
+        if only is not None and route.name not in only:
+            continue
         outcome = _resolve_route(route, index, registry, context, lines, catalog)
         if isinstance(outcome, ResolvedRoute):
             routes.append(outcome)

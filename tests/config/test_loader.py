@@ -91,6 +91,46 @@ def test_every_problem_is_reported_with_path_and_line(tmp_path: Path) -> None:
     assert len(caught.value.problems) == 5
 
 
+ONLY_FILE = """connectors:
+  - name: diarium
+    type: table
+    config: {table: arende, password: {env: DIARIUM_PW}}
+  - name: bygglov
+    type: table
+    config: {table: bygglov, password: {env: BYGGLOV_PW}, batch_size: lots}
+"""
+
+
+def test_only_resolves_the_named_parts_and_needs_only_their_secrets(tmp_path: Path) -> None:
+    path = _write(tmp_path, ONLY_FILE)
+    loaded = load_config(path, REGISTRY, {"DIARIUM_PW": "s3cret"}, only=["diarium"])
+    assert [c.spec.name for c in loaded.connectors] == ["diarium"]
+    config = loaded.connectors[0].config
+    assert isinstance(config, TableConfig)
+    assert config.password.get_secret_value() == "s3cret"
+    # Without ``only`` (as `hub validate` loads it) the other part's problems count.
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, REGISTRY, {"DIARIUM_PW": "s3cret"})
+    text = str(caught.value)
+    assert "connectors[1].config.password: environment variable BYGGLOV_PW is not set" in text
+    assert f"{path}:7: connectors[1].config.batch_size:" in text
+
+
+def test_only_still_checks_its_own_parts(tmp_path: Path) -> None:
+    path = _write(tmp_path, ONLY_FILE)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, REGISTRY, {}, only=["diarium"])
+    problems = [p.dotted for p in caught.value.problems]
+    assert problems == ["connectors[0].config.password"]
+
+
+def test_only_names_an_unknown_part(tmp_path: Path) -> None:
+    path = _write(tmp_path, ONLY_FILE)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, REGISTRY, {}, only=["diarium", "arkiv"])
+    assert "no connector or route named arkiv (known: diarium, bygglov)" in str(caught.value)
+
+
 def test_secret_values_never_appear_in_errors(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
