@@ -1,4 +1,10 @@
-"""Run a measuring process and keep what the kernel knows about it (peak RSS, CPU time)."""
+"""Run a measuring process and keep what the kernel knows about it (peak RSS, CPU time).
+
+Peak RSS is the child's own high-water mark (``VmHWM`` in ``/proc/<pid>/status``), read
+while it runs. ``wait4``'s ``ru_maxrss`` will not do: Linux carries the parent's resident
+size over into a forked child's maximum, so a child of a large benchmark driver would
+report the driver's memory as its own.
+"""
 
 from __future__ import annotations
 
@@ -41,7 +47,7 @@ def run_measured(
     stdin_text: str | None = None,
     cwd: Path | None = None,
 ) -> Finished:
-    """Run ``command`` to its end; its resource usage comes from ``wait4``."""
+    """Run ``command`` to its end; CPU time comes from ``wait4``, peak RSS from ``/proc``."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.monotonic()
         proc = subprocess.Popen(
@@ -57,14 +63,16 @@ def run_measured(
                 proc.stdin.write((stdin_text or "").encode())
                 proc.stdin.close()
             deadline = started + timeout
+            peak_kib = 0
             while True:
+                peak_kib = max(peak_kib, _high_water_kib(proc.pid))
                 pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
                 if pid:
                     reaped = True
                     break
                 if time.monotonic() > deadline:
                     raise MeasureFailed(f"{' '.join(command)} ran longer than {timeout:.0f}s")
-                time.sleep(0.02)
+                time.sleep(0.01)
         finally:
             if not reaped:
                 proc.kill()
@@ -78,7 +86,19 @@ def run_measured(
             returncode=proc.returncode,
             stdout=out.read().decode(errors="replace"),
             stderr=err.read().decode(errors="replace"),
-            peak_rss_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+            peak_rss_mb=(peak_kib or usage.ru_maxrss) / 1024,  # kilobytes on Linux
             cpu_seconds=usage.ru_utime + usage.ru_stime,
             wall_seconds=wall,
         )
+
+
+def _high_water_kib(pid: int) -> int:
+    """The process's peak resident memory so far, in KiB (0 once it has exited)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
