@@ -9,6 +9,9 @@ Exactly-once from the source's point of view:
   position of the last transaction that really committed;
 * events, dead letters and the new position go in one transaction; only after it
   commits is the source told (``Source.commit``), e.g. to move a file to ``processed/``;
+* when the batch's event iterator raises ``BatchRejected`` (input found bad part-way),
+  the transaction is aborted, so ``read_committed`` consumers see none of it, and the
+  replacement batch it carries is published in a new transaction instead;
 * when Kafka fails mid-transaction the producer is rebuilt and the position reloaded:
   if the failed commit did land, the batch is acknowledged, otherwise it is published
   again. Either way nothing is lost and nothing published twice.
@@ -22,6 +25,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from kafka import KafkaProducer
@@ -36,7 +40,7 @@ from hub.runtime.positions import encode_position, load_position
 from hub.runtime.retry import TRANSACTION_RETRY_BACKOFF_MS, RetryPolicy, retrying
 from hub.runtime.topics import deadletter_topic
 from hub.sdk.errors import FatalError, TransientError
-from hub.sdk.types import Batch, DeadLetter, Position, Source, SourceContext
+from hub.sdk.types import Batch, BatchRejected, DeadLetter, Position, Source, SourceContext
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +128,13 @@ class SourceRunner:
         return batch
 
     def _deliver(self, batch: Batch) -> None:
-        outcome = self._attempt(lambda: self._transact(batch), "publish")
+        while True:
+            try:
+                outcome = self._attempt(partial(self._transact, batch), "publish")
+                break
+            except BatchRejected as exc:  # aborted: publish what the source says instead
+                log.warning("source %s: batch rejected while publishing: %s", self.name, exc)
+                batch = exc.replacement
         if outcome is None:  # stopping while Kafka was failing: nothing committed
             return
         published, rejected = outcome
@@ -144,6 +154,8 @@ class SourceRunner:
 
         Events are encoded as they are sent, so a large batch (a whole BgMax file) never
         sits in memory twice; one whose data does not fit its schema becomes a dead letter.
+        Anything but Kafka failing (``BatchRejected``, the source's own errors while its
+        events are read) aborts the transaction before it propagates.
         """
         producer = self._connect()
         published: Counter[str] = Counter()
@@ -186,6 +198,20 @@ class SourceRunner:
                     log.info("source %s: the failed commit had landed", self.name)
                     return published, rejected
             raise
+        except Exception:
+            self._abort(producer)
+            raise
+
+    def _abort(self, producer: KafkaProducer) -> None:
+        """End the open transaction without a trace for ``read_committed`` readers."""
+        try:
+            producer.abort_transaction()
+        except KafkaError as exc:
+            if _fenced(exc):
+                raise Fenced(f"source {self.name} was taken over by another instance") from exc
+            # A new producer's init_transactions aborts whatever this one left open.
+            log.warning("source %s: aborting failed, reconnecting: %s", self.name, exc)
+            self._reset()
 
     def _attempt(self, step: Callable[[], Any], what: str) -> Any:
         def failed(exc: BaseException) -> None:

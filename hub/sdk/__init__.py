@@ -8,6 +8,7 @@ from hub.sdk.ids import NameIds
 from hub.sdk.registry import ENTRY_POINT_GROUP, ConnectorType, Registry, UnknownConnectorType
 from hub.sdk.types import (
     Batch,
+    BatchRejected,
     DeadLetter,
     Position,
     Publisher,
@@ -19,6 +20,7 @@ from hub.sdk.types import (
 __all__ = [
     "ENTRY_POINT_GROUP",
     "Batch",
+    "BatchRejected",
     "ConnectorError",
     "ConnectorType",
     "DeadLetter",

@@ -9,13 +9,13 @@ from collections.abc import Iterator
 import pytest
 from prometheus_client import CollectorRegistry
 
-from hub.events import Catalog, Encoder
+from hub.events import Catalog, Encoder, Event
 from hub.runtime.metrics import SourceMetrics
 from hub.runtime.positions import load_position, positions_topic_spec
 from hub.runtime.retry import RetryPolicy
 from hub.runtime.source_runner import Fenced, SourceRunner
 from hub.runtime.topics import TopicSpec, ensure_topics, event_topics, positions_topic
-from hub.sdk import Batch, Position, Source, TransientError
+from hub.sdk import Batch, BatchRejected, DeadLetter, Position, Source, TransientError
 from hub.testing import read_committed, run_source
 from tests.factories import case_opened
 from tests.kafka_env import KafkaUnderTest
@@ -152,3 +152,53 @@ def catalog_events(kafka: KafkaUnderTest, catalog: Catalog, prefix: str) -> list
     records = read_committed(kafka.connection, event_topics(catalog, prefix))
     events = [decoder.decode_record(r) for r in records]
     return sorted(events, key=lambda e: int(e.data["title"].split()[1]))
+
+
+class Rejecting(Source):
+    """One batch whose events give up part-way, replaced by a dead letter; then nothing."""
+
+    poll_interval = 0.05
+
+    def __init__(self, sent_before: int) -> None:
+        self.sent_before = sent_before
+        self.committed: list[object] = []
+
+    def poll(self, position: Position | None) -> Batch | None:
+        if position is not None:
+            return None
+        replacement = Batch(
+            dead_letters=[DeadLetter("input:7", "bad at its end", b"raw", "BadInput")],
+            position={"done": True},
+            token="rejected",
+        )
+        return Batch(events=self._events(replacement), position={"done": True}, token="whole")
+
+    def _events(self, replacement: Batch) -> Iterator[Event]:
+        yield from (case_opened(i) for i in range(self.sent_before))
+        raise BatchRejected(replacement, "bad at its end")
+
+    def commit(self, batch: Batch) -> None:
+        self.committed.append(batch.token)
+
+
+def test_a_batch_rejected_part_way_is_aborted_and_replaced(
+    kafka: KafkaUnderTest, catalog: Catalog
+) -> None:
+    source = Rejecting(sent_before=500)
+    published = run_source(source, kafka=kafka.connection, catalog=catalog, name="rejecting")
+    assert published.events == []  # read_committed: the aborted transaction left nothing
+    assert [(d.key, d.value, d.reason) for d in published.dead_letters] == [
+        ("input:7", b"raw", "bad at its end")
+    ]
+    assert source.committed == ["rejected"]
+    position = load_position(
+        kafka.connection, positions_topic(published.prefix), "rejecting", timeout=10
+    )
+    assert position == {"done": True}
+    assert published.metrics is not None
+    assert (
+        published.metrics.get_sample_value(
+            "hub_source_dead_letters_total", {"connector": "rejecting", "reason": "BadInput"}
+        )
+        == 1.0
+    )
