@@ -25,6 +25,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import closing
 from functools import partial
 from typing import Any
 
@@ -35,6 +36,7 @@ from hub.connection import KafkaConnection
 from hub.events import Catalog, Encoder, EventError
 from hub.runtime.deadletters import deadletter_headers
 from hub.runtime.encoding import event_payload
+from hub.runtime.encoding_worker import EncodingWorker
 from hub.runtime.metrics import SourceMetrics
 from hub.runtime.positions import encode_position, load_position
 from hub.runtime.retry import TRANSACTION_RETRY_BACKOFF_MS, RetryPolicy, retrying
@@ -89,6 +91,7 @@ class SourceRunner:
         self.retry = retry or RetryPolicy()
         self.producer_config = producer_config or {}
         self._producer: KafkaProducer | None = None
+        self._worker: EncodingWorker | None = None
         self.position: Position | None = None
         self.failed: BaseException | None = None
         self._poll_started = 0.0
@@ -100,6 +103,8 @@ class SourceRunner:
         try:
             self._connect()
             self.source.open(SourceContext(self.name, self.stopping, log.info, self.catalog))
+            if self.source.encode_in_worker:
+                self._encoding_worker()  # started before the first poll, reused after
             while not self.stopping.is_set():
                 batch = self._attempt(self._poll, "poll")
                 if batch is None:
@@ -162,16 +167,10 @@ class SourceRunner:
         rejected = list(batch.dead_letters)
         try:
             producer.begin_transaction()
-            for event in batch.events:
-                try:
-                    rec = self.encoder.encode(event)
-                except EventError as exc:
-                    key = event.subject or event.id
-                    payload = event_payload(event)
-                    rejected.append(DeadLetter(key, str(exc), payload, type(exc).__name__))
-                    continue
-                producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
-                published[event.type] += 1
+            if self.source.encode_in_worker:
+                self._send_encoded(producer, batch, published, rejected)
+            else:
+                self._send_events(producer, batch, published, rejected)
             for letter in rejected:
                 producer.send(
                     self.dlq_topic,
@@ -201,6 +200,41 @@ class SourceRunner:
         except Exception:
             self._abort(producer)
             raise
+
+    def _send_events(
+        self,
+        producer: KafkaProducer,
+        batch: Batch,
+        published: Counter[str],
+        rejected: list[DeadLetter],
+    ) -> None:
+        for event in batch.events:
+            try:
+                rec = self.encoder.encode(event)
+            except EventError as exc:
+                key = event.subject or event.id
+                payload = event_payload(event)
+                rejected.append(DeadLetter(key, str(exc), payload, type(exc).__name__))
+                continue
+            producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
+            published[event.type] += 1
+
+    def _send_encoded(
+        self,
+        producer: KafkaProducer,
+        batch: Batch,
+        published: Counter[str],
+        rejected: list[DeadLetter],
+    ) -> None:
+        """As :meth:`_send_events`, the events made and encoded by the worker process."""
+        with closing(self._encoding_worker().encode(batch.events)) as items:
+            for item in items:
+                if isinstance(item, DeadLetter):
+                    rejected.append(item)
+                    continue
+                rec, event_type = item
+                producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
+                published[event_type] += 1
 
     def _abort(self, producer: KafkaProducer) -> None:
         """End the open transaction without a trace for ``read_committed`` readers."""
@@ -255,6 +289,12 @@ class SourceRunner:
             log.info("source %s starts at position %s", self.name, self.position)
         return self._producer
 
+    def _encoding_worker(self) -> EncodingWorker:
+        """The worker process for ``Source.encode_in_worker``; a new one after a failure."""
+        if self._worker is None or not self._worker.alive:
+            self._worker = EncodingWorker(self.encoder, name=f"hub-encoder-{self.name}")
+        return self._worker
+
     def _reset(self) -> None:
         producer, self._producer = self._producer, None
         if producer is not None:
@@ -267,6 +307,9 @@ class SourceRunner:
         try:
             self.source.close()
         finally:
+            worker, self._worker = self._worker, None
+            if worker is not None:
+                worker.close()
             self._reset()
 
 

@@ -77,6 +77,9 @@ class BatchRejected(Exception):
         super().__init__(reason or "the batch was rejected while it was being published")
         self.replacement = replacement
 
+    def __reduce__(self) -> tuple[type[BatchRejected], tuple[Batch, str]]:
+        return (type(self), (self.replacement, str(self)))  # it may cross to another process
+
 
 def _any(events: Iterable[Event]) -> bool:
     if isinstance(events, Sequence):
@@ -102,6 +105,15 @@ class Source(abc.ABC):
 
     poll_interval: float = 1.0
     """Seconds to wait after a poll that found nothing."""
+
+    encode_in_worker: bool = False
+    """Have the runtime iterate and encode each batch's events in a worker process, beside
+    its Kafka work, rather than on the interpreter that runs kafka-python: worth it when
+    making the events costs about as much as sending them (a large file to parse). The
+    batch's ``events`` are then pickled to that process, so they must be picklable and make
+    their events there (a list, or an iterable holding a path and settings, not an open
+    file or connection); ``BatchRejected`` and other errors its iterator raises must pickle
+    too (``BatchRejected`` does, with a picklable replacement)."""
 
     def open(self, context: SourceContext) -> None:  # noqa: B027 - optional hook
         """Connect to the external system (called once, before the first poll)."""
