@@ -105,6 +105,7 @@ class BgMaxSource(Source):
     def __init__(self, config: BgMaxConfig) -> None:
         self.config = config
         self.poll_interval = config.poll_interval
+        self.encode_in_worker = config.encode_in_worker
         self.processed = config.processed or config.inbox / "processed"
         self.rejected = config.rejected or config.inbox / "rejected"
 
