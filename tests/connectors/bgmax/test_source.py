@@ -111,8 +111,9 @@ def test_bad_file_goes_to_rejected_and_the_next_file_flows(
     shutil.rmtree(inbox)
 
 
+@pytest.mark.parametrize("in_worker", [True, False], ids=["in-worker", "here"])
 def test_file_bad_only_at_its_end_record_publishes_nothing_but_its_dead_letter(
-    kafka: KafkaUnderTest, catalog: Catalog, tmp_path: Path
+    kafka: KafkaUnderTest, catalog: Catalog, tmp_path: Path, in_worker: bool
 ) -> None:
     """The file is read once, published as it is checked: thousands of payments are sent
     before the end record (70) turns out wrong, and that transaction is aborted."""
@@ -125,9 +126,8 @@ def test_file_bad_only_at_its_end_record_publishes_nothing_but_its_dead_letter(
     good = write_bgmax(synthetic_file(5, seed=12))
     _drop(inbox, "b-good.bgmax", good, age=10)
 
-    published = run_source(
-        connector, _config(inbox), kafka=kafka.connection, catalog=catalog, name="bg"
-    )
+    config = _config(inbox).model_copy(update={"encode_in_worker": in_worker})
+    published = run_source(connector, config, kafka=kafka.connection, catalog=catalog, name="bg")
 
     assert len(published.events) == 5  # the good file's, none of the bad one's 3,000
     assert len(published.dead_letters) == 1
