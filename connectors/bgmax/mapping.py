@@ -34,19 +34,24 @@ def payment_reference(payment: Payment) -> str:
 
 
 def _payer(payer: Payer) -> dict[str, Any] | None:
-    fields = {
-        "name": payer.name,
-        "extraName": payer.extra_name,
-        "street": payer.address,
-        "postalCode": payer.postal_code,
-        "city": payer.city,
-        "country": payer.country,
-        "countryCode": payer.country_code,
-        "identityNumber": payer.identity_number,
-    }
-    if not any(fields.values()):
+    """The payer's name and address, blanks as None; None when the file has none of it."""
+    name, extra_name, street = payer.name, payer.extra_name, payer.address
+    postal_code, city, country = payer.postal_code, payer.city, payer.country
+    country_code, identity = payer.country_code, payer.identity_number
+    if not (
+        name or extra_name or street or postal_code or city or country or country_code or identity
+    ):
         return None
-    return {k: (v or None) for k, v in fields.items()}
+    return {
+        "name": name or None,
+        "extraName": extra_name or None,
+        "street": street or None,
+        "postalCode": postal_code or None,
+        "city": city or None,
+        "country": country or None,
+        "countryCode": country_code or None,
+        "identityNumber": identity or None,
+    }
 
 
 def payment_data(
@@ -59,15 +64,15 @@ def payment_data(
         "municipality": municipality,
         "kind": "DEDUCTION" if payment.is_deduction else "PAYMENT",
         "amount": {"amountOre": payment.amount, "currency": deposit.currency},
-        "referenceCode": _REFERENCE_CODES.get(int(payment.reference_code), "UNKNOWN"),
-        "channel": _CHANNELS.get(int(payment.channel), "UNKNOWN"),
+        "referenceCode": _REFERENCE_CODES.get(payment.reference_code, "UNKNOWN"),
+        "channel": _CHANNELS.get(payment.channel, "UNKNOWN"),
         "senderBankgiro": payment.sender_bankgiro,
         "recipientBankgiro": deposit.recipient_bankgiro,
         "paymentDate": deposit.payment_date,
         "bgcSerialNumber": payment.serial_number,
         "depositSerialNumber": deposit.serial_number,
         "deductionCode": (
-            _DEDUCTIONS.get(int(payment.deduction_code), "UNKNOWN")
+            _DEDUCTIONS.get(payment.deduction_code, "UNKNOWN")
             if payment.deduction_code is not None
             else None
         ),

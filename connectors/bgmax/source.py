@@ -3,10 +3,14 @@
 Each poll takes the oldest settled file in the inbox. A file that parses and balances
 becomes one ``PaymentReceived`` per payment or deduction record, all published in one
 transaction together with the file's digest in the source's position; only then is the
-file moved to ``processed/``. A malformed or inconsistent file publishes nothing: one
-dead letter names the line and field, and the file moves to ``rejected/`` beside a
-``.reason.txt``. A crash between the commit and the move is harmless: the digest in the
-position says the file is done, and the next poll only moves it.
+file moved to ``processed/``. The file is read once, checked as its payments are
+published: a malformed or inconsistent file, found out at any line up to its end record,
+ends the iteration with :class:`~hub.sdk.BatchRejected`, so the runtime aborts that
+transaction (``read_committed`` consumers see none of the file) and publishes instead one
+dead letter naming the line and field, with the same position; the file moves to
+``rejected/`` beside a ``.reason.txt``. A crash between the commit and the move is
+harmless: the digest in the position says the file is done, and the next poll only moves
+it.
 """
 
 from __future__ import annotations
@@ -25,10 +29,10 @@ from connectors.bgmax.errors import BgMaxError
 from connectors.bgmax.mapping import file_created_at, payment_data
 from connectors.bgmax.parser import iter_payments
 from hub.events import Event, source_uri
-from hub.sdk import Batch, DeadLetter, Position, Source
+from hub.sdk import Batch, BatchRejected, DeadLetter, NameIds, Position, Source
 
 EVENT_TYPE = "se.kommun.hub.finance.PaymentReceived.v1"
-_IDS = uuid.UUID("6f1c2a52-9d8e-4f0b-a3a4-5b0d2c1e8f10")
+_IDS = NameIds(uuid.UUID("6f1c2a52-9d8e-4f0b-a3a4-5b0d2c1e8f10"))
 
 
 def file_digest(path: Path) -> str:
@@ -47,12 +51,20 @@ class _Done:
 
 
 class FileEvents:
-    """The events of one checked file, read anew on each iteration (retries re-read)."""
+    """The events of one file, read anew on each iteration (retries re-read).
 
-    def __init__(self, path: Path, digest: str, config: BgMaxConfig) -> None:
+    The file is checked as it is read: at the first problem the iteration raises
+    :class:`~hub.sdk.BatchRejected` carrying the file's dead letter, ``position`` and a
+    token that sends the file to ``rejected/``.
+    """
+
+    def __init__(
+        self, path: Path, digest: str, config: BgMaxConfig, position: Position | None = None
+    ) -> None:
         self.path = path
         self.digest = digest
         self.config = config
+        self.position = position
         self.source = source_uri(config.municipality_code, config.system)
 
     def __iter__(self) -> Iterator[Event]:
@@ -60,23 +72,40 @@ class FileEvents:
             "code": self.config.municipality_code,
             "organisationNumber": self.config.organisation_number,
         }
+        source, name = self.source, f"{self.digest}:"
         created = None
-        for entry in iter_payments(self.path):
-            if created is None:
-                created = file_created_at(entry.header)
-            yield Event(
-                type=EVENT_TYPE,
-                source=self.source,
-                id=str(uuid.uuid5(_IDS, f"{self.digest}:{entry.index}")),
-                time=created,
-                data=payment_data(entry, municipality, created),
-            )
+        try:
+            for entry in iter_payments(self.path):
+                if created is None:
+                    created = file_created_at(entry.header)
+                yield Event(
+                    type=EVENT_TYPE,
+                    source=source,
+                    id=_IDS(f"{name}{entry.index}"),
+                    time=created,
+                    data=payment_data(entry, municipality, created),
+                )
+        except BgMaxError as exc:
+            rejected = _rejected(self.path, self.digest, exc, self.position)
+            raise BatchRejected(rejected, f"{self.path.name}: {exc}") from exc
+
+
+def _rejected(path: Path, digest: str, error: BgMaxError, position: Position | None) -> Batch:
+    """What a bad file publishes: its dead letter and the position past it."""
+    letter = DeadLetter(
+        key=f"{path.name}:{error.line}",
+        reason=str(error),
+        payload=_line(path, error.line),
+        error_class="BgMaxError",
+    )
+    return Batch(dead_letters=[letter], position=position, token=_Done(path, digest, error))
 
 
 class BgMaxSource(Source):
     def __init__(self, config: BgMaxConfig) -> None:
         self.config = config
         self.poll_interval = config.poll_interval
+        self.encode_in_worker = config.encode_in_worker
         self.processed = config.processed or config.inbox / "processed"
         self.rejected = config.rejected or config.inbox / "rejected"
 
@@ -103,19 +132,8 @@ class BgMaxSource(Source):
                 _move(path, self.processed)
                 continue
             after = {"done": [*done, digest][-self.config.history :]}
-            try:
-                for _ in iter_payments(path):  # check the whole file before publishing
-                    pass
-            except BgMaxError as exc:
-                letter = DeadLetter(
-                    key=f"{path.name}:{exc.line}",
-                    reason=str(exc),
-                    payload=_line(path, exc.line),
-                    error_class="BgMaxError",
-                )
-                return Batch(dead_letters=[letter], position=after, token=_Done(path, digest, exc))
             return Batch(
-                events=FileEvents(path, digest, self.config),
+                events=FileEvents(path, digest, self.config, after),
                 position=after,
                 token=_Done(path, digest),
             )

@@ -14,7 +14,6 @@ again (after a crash before the commit) gets the same id, and a changed row a ne
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import uuid
@@ -28,7 +27,7 @@ from connectors.sql_poll.mapping import RowMapper, RowProblem
 from connectors.sql_poll.outbox import OutboxReader
 from connectors.sql_poll.query import Found, RowQuery, upper_bound
 from hub.events import Event, EventSchema, InvalidEvent, source_uri
-from hub.sdk import Batch, DeadLetter, FatalError, Position, Source, SourceContext
+from hub.sdk import Batch, DeadLetter, FatalError, NameIds, Position, Source, SourceContext
 
 log = logging.getLogger(__name__)
 
@@ -170,13 +169,8 @@ class SqlPollSource(Source):
         return dt.datetime.now(dt.UTC)
 
 
-def name_uuid(name: str) -> str:
-    """``str(uuid.uuid5(_IDS, name))``, without building a ``UUID`` object (once per row)."""
-    digest = bytearray(hashlib.sha1(_IDS.bytes + name.encode(), usedforsecurity=False).digest())
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = digest[:16].hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+name_uuid = NameIds(_IDS)
+"""``str(uuid.uuid5(_IDS, name))``: a row's event id from its name (once per row)."""
 
 
 def _text(value: Any) -> str:

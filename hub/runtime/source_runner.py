@@ -9,6 +9,9 @@ Exactly-once from the source's point of view:
   position of the last transaction that really committed;
 * events, dead letters and the new position go in one transaction; only after it
   commits is the source told (``Source.commit``), e.g. to move a file to ``processed/``;
+* when the batch's event iterator raises ``BatchRejected`` (input found bad part-way),
+  the transaction is aborted, so ``read_committed`` consumers see none of it, and the
+  replacement batch it carries is published in a new transaction instead;
 * when Kafka fails mid-transaction the producer is rebuilt and the position reloaded:
   if the failed commit did land, the batch is acknowledged, otherwise it is published
   again. Either way nothing is lost and nothing published twice.
@@ -22,6 +25,8 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import closing
+from functools import partial
 from typing import Any
 
 from kafka import KafkaProducer
@@ -31,12 +36,13 @@ from hub.connection import KafkaConnection
 from hub.events import Catalog, Encoder, EventError
 from hub.runtime.deadletters import deadletter_headers
 from hub.runtime.encoding import event_payload
+from hub.runtime.encoding_worker import EncodingWorker
 from hub.runtime.metrics import SourceMetrics
 from hub.runtime.positions import encode_position, load_position
 from hub.runtime.retry import TRANSACTION_RETRY_BACKOFF_MS, RetryPolicy, retrying
 from hub.runtime.topics import deadletter_topic
 from hub.sdk.errors import FatalError, TransientError
-from hub.sdk.types import Batch, DeadLetter, Position, Source, SourceContext
+from hub.sdk.types import Batch, BatchRejected, DeadLetter, Position, Source, SourceContext
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +91,7 @@ class SourceRunner:
         self.retry = retry or RetryPolicy()
         self.producer_config = producer_config or {}
         self._producer: KafkaProducer | None = None
+        self._worker: EncodingWorker | None = None
         self.position: Position | None = None
         self.failed: BaseException | None = None
         self._poll_started = 0.0
@@ -96,6 +103,8 @@ class SourceRunner:
         try:
             self._connect()
             self.source.open(SourceContext(self.name, self.stopping, log.info, self.catalog))
+            if self.source.encode_in_worker:
+                self._encoding_worker()  # started before the first poll, reused after
             while not self.stopping.is_set():
                 batch = self._attempt(self._poll, "poll")
                 if batch is None:
@@ -124,7 +133,13 @@ class SourceRunner:
         return batch
 
     def _deliver(self, batch: Batch) -> None:
-        outcome = self._attempt(lambda: self._transact(batch), "publish")
+        while True:
+            try:
+                outcome = self._attempt(partial(self._transact, batch), "publish")
+                break
+            except BatchRejected as exc:  # aborted: publish what the source says instead
+                log.warning("source %s: batch rejected while publishing: %s", self.name, exc)
+                batch = exc.replacement
         if outcome is None:  # stopping while Kafka was failing: nothing committed
             return
         published, rejected = outcome
@@ -144,22 +159,18 @@ class SourceRunner:
 
         Events are encoded as they are sent, so a large batch (a whole BgMax file) never
         sits in memory twice; one whose data does not fit its schema becomes a dead letter.
+        Anything but Kafka failing (``BatchRejected``, the source's own errors while its
+        events are read) aborts the transaction before it propagates.
         """
         producer = self._connect()
         published: Counter[str] = Counter()
         rejected = list(batch.dead_letters)
         try:
             producer.begin_transaction()
-            for event in batch.events:
-                try:
-                    rec = self.encoder.encode(event)
-                except EventError as exc:
-                    key = event.subject or event.id
-                    payload = event_payload(event)
-                    rejected.append(DeadLetter(key, str(exc), payload, type(exc).__name__))
-                    continue
-                producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
-                published[event.type] += 1
+            if self.source.encode_in_worker:
+                self._send_encoded(producer, batch, published, rejected)
+            else:
+                self._send_events(producer, batch, published, rejected)
             for letter in rejected:
                 producer.send(
                     self.dlq_topic,
@@ -186,6 +197,55 @@ class SourceRunner:
                     log.info("source %s: the failed commit had landed", self.name)
                     return published, rejected
             raise
+        except Exception:
+            self._abort(producer)
+            raise
+
+    def _send_events(
+        self,
+        producer: KafkaProducer,
+        batch: Batch,
+        published: Counter[str],
+        rejected: list[DeadLetter],
+    ) -> None:
+        for event in batch.events:
+            try:
+                rec = self.encoder.encode(event)
+            except EventError as exc:
+                key = event.subject or event.id
+                payload = event_payload(event)
+                rejected.append(DeadLetter(key, str(exc), payload, type(exc).__name__))
+                continue
+            producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
+            published[event.type] += 1
+
+    def _send_encoded(
+        self,
+        producer: KafkaProducer,
+        batch: Batch,
+        published: Counter[str],
+        rejected: list[DeadLetter],
+    ) -> None:
+        """As :meth:`_send_events`, the events made and encoded by the worker process."""
+        with closing(self._encoding_worker().encode(batch.events)) as items:
+            for item in items:
+                if isinstance(item, DeadLetter):
+                    rejected.append(item)
+                    continue
+                rec, event_type = item
+                producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
+                published[event_type] += 1
+
+    def _abort(self, producer: KafkaProducer) -> None:
+        """End the open transaction without a trace for ``read_committed`` readers."""
+        try:
+            producer.abort_transaction()
+        except KafkaError as exc:
+            if _fenced(exc):
+                raise Fenced(f"source {self.name} was taken over by another instance") from exc
+            # A new producer's init_transactions aborts whatever this one left open.
+            log.warning("source %s: aborting failed, reconnecting: %s", self.name, exc)
+            self._reset()
 
     def _attempt(self, step: Callable[[], Any], what: str) -> Any:
         def failed(exc: BaseException) -> None:
@@ -229,6 +289,12 @@ class SourceRunner:
             log.info("source %s starts at position %s", self.name, self.position)
         return self._producer
 
+    def _encoding_worker(self) -> EncodingWorker:
+        """The worker process for ``Source.encode_in_worker``; a new one after a failure."""
+        if self._worker is None or not self._worker.alive:
+            self._worker = EncodingWorker(self.encoder, name=f"hub-encoder-{self.name}")
+        return self._worker
+
     def _reset(self) -> None:
         producer, self._producer = self._producer, None
         if producer is not None:
@@ -241,6 +307,9 @@ class SourceRunner:
         try:
             self.source.close()
         finally:
+            worker, self._worker = self._worker, None
+            if worker is not None:
+                worker.close()
             self._reset()
 
 

@@ -6,6 +6,12 @@ transaction, and only then calls :meth:`Source.commit` so the source can tidy up
 (move a file to ``processed/``). A crash at any point either publishes the whole batch
 with its position or nothing of it.
 
+A batch's events may be produced lazily, checked as they are read: when the input turns out
+bad part-way (a file damaged at its end), the event iterator raises :class:`BatchRejected`
+with the batch to publish instead. The runtime aborts the transaction it was filling, so
+nothing of the bad batch ever becomes visible to ``read_committed`` consumers, and
+publishes the replacement (dead letters, position) in a new one.
+
 A *push* source (``PushSource``) serves requests on its own (a webhook) and hands each
 event to :meth:`Publisher.publish`, which returns once the event is durable in Kafka.
 """
@@ -41,7 +47,9 @@ class Batch:
     """What one poll found: events, rejected input, and the position after both."""
 
     events: Iterable[Event] = ()
-    """A list, or any iterable that starts over on each ``iter()`` (a retry re-reads it)."""
+    """A list, or any iterable that starts over on each ``iter()`` (a retry re-reads it).
+
+    Its iterator may raise :class:`BatchRejected` to give up on the batch part-way."""
     position: Position | None = None
     dead_letters: Sequence[DeadLetter] = ()
     token: Any = None
@@ -51,6 +59,26 @@ class Batch:
     def empty(self) -> bool:
         """Nothing to publish and no position to move (an idle poll)."""
         return self.position is None and not self.dead_letters and not _any(self.events)
+
+
+class BatchRejected(Exception):
+    """Raised by a batch's event iterator: publish ``replacement`` instead of this batch.
+
+    For sources that check their input while it is being published rather than in a pass
+    before (a large file read once): the runtime aborts the open transaction, whose events
+    ``read_committed`` consumers never see, and delivers ``replacement`` in a new one, as
+    if the poll had returned it; :meth:`Source.commit` then receives the replacement. The
+    replacement usually carries the dead letters saying what was wrong, the position that
+    skips the bad input and a ``token`` telling ``commit`` to set it aside; its ``events``
+    should be a list (or empty).
+    """
+
+    def __init__(self, replacement: Batch, reason: str = "") -> None:
+        super().__init__(reason or "the batch was rejected while it was being published")
+        self.replacement = replacement
+
+    def __reduce__(self) -> tuple[type[BatchRejected], tuple[Batch, str]]:
+        return (type(self), (self.replacement, str(self)))  # it may cross to another process
 
 
 def _any(events: Iterable[Event]) -> bool:
@@ -77,6 +105,15 @@ class Source(abc.ABC):
 
     poll_interval: float = 1.0
     """Seconds to wait after a poll that found nothing."""
+
+    encode_in_worker: bool = False
+    """Have the runtime iterate and encode each batch's events in a worker process, beside
+    its Kafka work, rather than on the interpreter that runs kafka-python: worth it when
+    making the events costs about as much as sending them (a large file to parse). The
+    batch's ``events`` are then pickled to that process, so they must be picklable and make
+    their events there (a list, or an iterable holding a path and settings, not an open
+    file or connection); ``BatchRejected`` and other errors its iterator raises must pickle
+    too (``BatchRejected`` does, with a picklable replacement)."""
 
     def open(self, context: SourceContext) -> None:  # noqa: B027 - optional hook
         """Connect to the external system (called once, before the first poll)."""

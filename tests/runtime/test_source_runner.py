@@ -5,17 +5,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from prometheus_client import CollectorRegistry
 
-from hub.events import Catalog, Encoder
+from hub.events import Catalog, Encoder, Event
 from hub.runtime.metrics import SourceMetrics
 from hub.runtime.positions import load_position, positions_topic_spec
 from hub.runtime.retry import RetryPolicy
 from hub.runtime.source_runner import Fenced, SourceRunner
 from hub.runtime.topics import TopicSpec, ensure_topics, event_topics, positions_topic
-from hub.sdk import Batch, Position, Source, TransientError
+from hub.sdk import Batch, BatchRejected, DeadLetter, Position, Source, TransientError
 from hub.testing import read_committed, run_source
 from tests.factories import case_opened
 from tests.kafka_env import KafkaUnderTest
@@ -152,3 +153,89 @@ def catalog_events(kafka: KafkaUnderTest, catalog: Catalog, prefix: str) -> list
     records = read_committed(kafka.connection, event_topics(catalog, prefix))
     events = [decoder.decode_record(r) for r in records]
     return sorted(events, key=lambda e: int(e.data["title"].split()[1]))
+
+
+@dataclass(frozen=True)
+class GivesUp:
+    """``sent_before`` events, then ``BatchRejected`` (picklable, for the worker too)."""
+
+    sent_before: int
+    replacement: Batch
+
+    def __iter__(self) -> Iterator[Event]:
+        yield from (case_opened(i) for i in range(self.sent_before))
+        raise BatchRejected(self.replacement, "bad at its end")
+
+
+class Rejecting(Source):
+    """One batch whose events give up part-way, replaced by a dead letter; then nothing."""
+
+    poll_interval = 0.05
+
+    def __init__(self, sent_before: int, in_worker: bool = False) -> None:
+        self.sent_before = sent_before
+        self.encode_in_worker = in_worker
+        self.committed: list[object] = []
+
+    def poll(self, position: Position | None) -> Batch | None:
+        if position is not None:
+            return None
+        replacement = Batch(
+            dead_letters=[DeadLetter("input:7", "bad at its end", b"raw", "BadInput")],
+            position={"done": True},
+            token="rejected",
+        )
+        events = GivesUp(self.sent_before, replacement)
+        return Batch(events=events, position={"done": True}, token="whole")
+
+    def commit(self, batch: Batch) -> None:
+        self.committed.append(batch.token)
+
+
+@pytest.mark.parametrize("in_worker", [False, True], ids=["here", "in-worker"])
+def test_a_batch_rejected_part_way_is_aborted_and_replaced(
+    kafka: KafkaUnderTest, catalog: Catalog, in_worker: bool
+) -> None:
+    source = Rejecting(sent_before=2000, in_worker=in_worker)
+    published = run_source(source, kafka=kafka.connection, catalog=catalog, name="rejecting")
+    assert published.events == []  # read_committed: the aborted transaction left nothing
+    assert [(d.key, d.value, d.reason) for d in published.dead_letters] == [
+        ("input:7", b"raw", "bad at its end")
+    ]
+    assert source.committed == ["rejected"]
+    position = load_position(
+        kafka.connection, positions_topic(published.prefix), "rejecting", timeout=10
+    )
+    assert position == {"done": True}
+    assert published.metrics is not None
+    assert (
+        published.metrics.get_sample_value(
+            "hub_source_dead_letters_total", {"connector": "rejecting", "reason": "BadInput"}
+        )
+        == 1.0
+    )
+
+
+class InWorker(Counter):
+    encode_in_worker = True
+
+
+def test_events_encoded_in_a_worker_commit_with_the_position(
+    kafka: KafkaUnderTest, catalog: Catalog
+) -> None:
+    source = InWorker(per_batch=300, limit=1000)
+    published = run_source(source, kafka=kafka.connection, catalog=catalog, name="worker")
+    assert _sequence(published.events) == list(range(1000))
+    assert source.committed == [300, 600, 900, 1000]
+    position = load_position(
+        kafka.connection, positions_topic(published.prefix), "worker", timeout=10
+    )
+    assert position == {"next": 1000}
+    assert published.metrics is not None
+    assert (
+        published.metrics.get_sample_value(
+            "hub_source_events_published_total",
+            {"connector": "worker", "type": "se.kommun.hub.registry.CaseOpened.v1"},
+        )
+        == 1000.0
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import time
@@ -12,7 +13,9 @@ import pytest
 from connectors.bgmax import synthetic_file, write_bgmax
 from connectors.bgmax.config import BgMaxConfig
 from connectors.bgmax.connector import connector
+from connectors.bgmax.source import FileEvents
 from hub.events import Catalog
+from hub.sdk import BatchRejected
 from hub.testing import run_source
 from tests.kafka_env import KafkaUnderTest
 
@@ -106,3 +109,58 @@ def test_bad_file_goes_to_rejected_and_the_next_file_flows(
     )
     assert rejected_count == 1.0
     shutil.rmtree(inbox)
+
+
+@pytest.mark.parametrize("in_worker", [True, False], ids=["in-worker", "here"])
+def test_file_bad_only_at_its_end_record_publishes_nothing_but_its_dead_letter(
+    kafka: KafkaUnderTest, catalog: Catalog, tmp_path: Path, in_worker: bool
+) -> None:
+    """The file is read once, published as it is checked: thousands of payments are sent
+    before the end record (70) turns out wrong, and that transaction is aborted."""
+    inbox = tmp_path / "in"
+    lines = write_bgmax(synthetic_file(3000, seed=11)).split(b"\r\n")
+    end = max(i for i, line in enumerate(lines) if line.startswith(b"70"))
+    claimed = int(lines[end][2:10])
+    lines[end] = lines[end][:2] + b"%08d" % (claimed + 1) + lines[end][10:]
+    _drop(inbox, "a-short.bgmax", b"\r\n".join(lines), age=20)
+    good = write_bgmax(synthetic_file(5, seed=12))
+    _drop(inbox, "b-good.bgmax", good, age=10)
+
+    config = _config(inbox).model_copy(update={"encode_in_worker": in_worker})
+    published = run_source(connector, config, kafka=kafka.connection, catalog=catalog, name="bg")
+
+    assert len(published.events) == 5  # the good file's, none of the bad one's 3,000
+    assert len(published.dead_letters) == 1
+    letter = published.dead_letters[0]
+    assert letter.key == f"a-short.bgmax:{end + 1}"
+    assert "count_20" in letter.reason
+    assert letter.value == lines[end]
+    assert (inbox / "rejected" / "a-short.bgmax").exists()
+    reason = (inbox / "rejected" / "a-short.bgmax.reason.txt").read_text()
+    assert f"line: {end + 1}" in reason
+    assert "field: end record.count_20" in reason
+    assert (inbox / "processed" / "b-good.bgmax").exists()
+
+
+def test_file_events_check_the_file_as_they_go(tmp_path: Path) -> None:
+    """All payments come out before a damaged end record stops the iteration, which then
+    hands the runtime the file's dead letter, position and rejection instead."""
+    lines = write_bgmax(synthetic_file(3000, seed=11)).split(b"\r\n")
+    end = max(i for i, line in enumerate(lines) if line.startswith(b"70"))
+    lines[end] = lines[end][:27] + b"99999999" + lines[end][35:]  # count_15
+    path = _drop(tmp_path, "short.bgmax", b"\r\n".join(lines))
+    after = {"done": ["abc"]}
+    events = iter(FileEvents(path, "abc", _config(tmp_path), after))
+    seen = list(itertools.islice(events, 3000))
+    with pytest.raises(BatchRejected) as caught:
+        next(events)
+    assert len(seen) == 3000
+    assert len({e.id for e in seen}) == 3000
+    replacement = caught.value.replacement
+    assert list(replacement.events) == []
+    assert replacement.position == after
+    [letter] = replacement.dead_letters
+    assert letter.key == f"short.bgmax:{end + 1}"
+    assert "count_15" in letter.reason
+    assert letter.payload == lines[end]
+    assert replacement.token.error.field == "end record.count_15"
