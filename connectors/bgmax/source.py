@@ -7,10 +7,12 @@ file moved to ``processed/``. The file is read once, checked as its payments are
 published: a malformed or inconsistent file, found out at any line up to its end record,
 ends the iteration with :class:`~hub.sdk.BatchRejected`, so the runtime aborts that
 transaction (``read_committed`` consumers see none of the file) and publishes instead one
-dead letter naming the line and field, with the same position; the file moves to
-``rejected/`` beside a ``.reason.txt``. A crash between the commit and the move is
-harmless: the digest in the position says the file is done, and the next poll only moves
-it.
+dead letter naming the line and field, with the file's digest in the position; the file
+moves to ``rejected/`` beside a ``.reason.txt``. The position remembers published files' digests
+(``done``) apart from rejected ones' (``rejected``). A crash between the commit and the
+move is harmless: the next poll finds the digest and only moves the file, to
+``processed/`` or, checked again for its reason, to ``rejected/``. The same bad file
+dropped in again goes to ``rejected/`` again, and never counts as processed.
 """
 
 from __future__ import annotations
@@ -126,15 +128,23 @@ class BgMaxSource(Source):
 
     def poll(self, position: Position | None) -> Batch | None:
         done: list[str] = list((position or {}).get("done", []))
+        rejected: list[str] = list((position or {}).get("rejected", []))
+        keep = self.config.history
         for path in self._candidates():
             digest = file_digest(path)
             if digest in done:  # published before a crash, not yet moved
                 _move(path, self.processed)
                 continue
-            after = {"done": [*done, digest][-self.config.history :]}
+            if digest in rejected:  # its dead letter is out: a crash, or the same file again
+                error = _first_error(path)
+                if error is not None:
+                    self._reject(path, digest, error)
+                    continue
+            published = {"done": [*done, digest][-keep:], "rejected": rejected}
+            refused = {"done": done, "rejected": [*rejected, digest][-keep:]}
             return Batch(
-                events=FileEvents(path, digest, self.config, after),
-                position=after,
+                events=FileEvents(path, digest, self.config, refused),
+                position=published,
                 token=_Done(path, digest),
             )
         return None
@@ -145,14 +155,26 @@ class BgMaxSource(Source):
             return
         if token.error is None:
             _move(token.path, self.processed)
-            return
-        moved = _move(token.path, self.rejected)
+        else:
+            self._reject(token.path, token.digest, token.error)
+
+    def _reject(self, path: Path, digest: str, error: BgMaxError) -> None:
+        moved = _move(path, self.rejected)
         reason = moved.with_name(moved.name + ".reason.txt")
         reason.write_text(
-            f"file: {token.path.name}\nsha256: {token.digest}\nline: {token.error.line}\n"
-            f"field: {token.error.field}\nreason: {token.error.reason}\n",
+            f"file: {path.name}\nsha256: {digest}\nline: {error.line}\n"
+            f"field: {error.field}\nreason: {error.reason}\n",
             encoding="utf-8",
         )
+
+
+def _first_error(path: Path) -> BgMaxError | None:
+    try:
+        for _ in iter_payments(path):
+            pass
+    except BgMaxError as exc:
+        return exc
+    return None
 
 
 def _move(path: Path, folder: Path) -> Path:

@@ -111,6 +111,31 @@ def test_bad_file_goes_to_rejected_and_the_next_file_flows(
     shutil.rmtree(inbox)
 
 
+def test_a_rejected_file_dropped_again_is_rejected_again_not_processed(
+    kafka: KafkaUnderTest, catalog: Catalog, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "in"
+    lines = SAMPLE.read_bytes().split(b"\r\n")
+    lines[5] = lines[5] + b"X" * 20
+    bad = b"\r\n".join(lines)
+    _drop(inbox, "a-broken.bgmax", bad)
+    config = _config(inbox)
+    first = run_source(connector, config, kafka=kafka.connection, catalog=catalog, name="bg")
+    assert len(first.dead_letters) == 1
+
+    _drop(inbox, "again.bgmax", bad)  # the very same bytes, under another name
+    again = run_source(
+        connector, config, kafka=kafka.connection, catalog=catalog, name="bg", prefix=first.prefix
+    )
+
+    assert again.events == []
+    assert len(again.dead_letters) == 1  # the topic holds the first run's; none is added
+    assert not (inbox / "processed").exists() or not any((inbox / "processed").iterdir())
+    assert (inbox / "rejected" / "again.bgmax").exists()
+    reason = (inbox / "rejected" / "again.bgmax.reason.txt").read_text()
+    assert "line: 6" in reason
+
+
 @pytest.mark.parametrize("in_worker", [True, False], ids=["in-worker", "here"])
 def test_file_bad_only_at_its_end_record_publishes_nothing_but_its_dead_letter(
     kafka: KafkaUnderTest, catalog: Catalog, tmp_path: Path, in_worker: bool
@@ -149,7 +174,7 @@ def test_file_events_check_the_file_as_they_go(tmp_path: Path) -> None:
     end = max(i for i, line in enumerate(lines) if line.startswith(b"70"))
     lines[end] = lines[end][:27] + b"99999999" + lines[end][35:]  # count_15
     path = _drop(tmp_path, "short.bgmax", b"\r\n".join(lines))
-    after = {"done": ["abc"]}
+    after = {"done": [], "rejected": ["abc"]}
     events = iter(FileEvents(path, "abc", _config(tmp_path), after))
     seen = list(itertools.islice(events, 3000))
     with pytest.raises(BatchRejected) as caught:
