@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -129,11 +129,12 @@ def test_second_instance_fences_the_first(
     first, second = runner(stop_a), runner(stop_b)
     thread_a = threading.Thread(target=first.run, daemon=True)
     thread_a.start()
-    time.sleep(2.0)
+    _wait_for(lambda: len(first.source.committed) >= 2, "the first instance to publish")
     thread_b = threading.Thread(target=second.run, daemon=True)
     thread_b.start()
-    thread_a.join(30)
-    time.sleep(1.0)
+    thread_a.join(60)
+    taken_over = len(second.source.committed)
+    _wait_for(lambda: len(second.source.committed) >= taken_over + 2, "the second to go on")
     stop_b.set()
     thread_b.join(30)
 
@@ -144,6 +145,13 @@ def test_second_instance_fences_the_first(
     sequence = _sequence(events)
     assert sequence == list(range(len(sequence))), "no gap and no duplicate across the takeover"
     assert len(sequence) > 40
+
+
+def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
 
 
 def catalog_events(kafka: KafkaUnderTest, catalog: Catalog, prefix: str) -> list[object]:
