@@ -11,6 +11,11 @@ import typer
 
 from hub.cli.common import CatalogOpt, ConfigArg, connection, console, err, fail, load, load_catalog
 from hub.runtime.app import Runtime
+from hub.runtime.source_runner import Fenced
+
+EXIT_TAKEN_OVER = 3
+"""``hub run``'s exit status when another instance took over its positioned sources: a
+supervisor should not start this one again (systemd: ``RestartPreventExitStatus=3``)."""
 
 
 def validate(file: Path = ConfigArg, catalog: Path | None = CatalogOpt) -> None:
@@ -36,7 +41,9 @@ def run(
     ),
 ) -> None:
     """Run the configured connectors and routes until SIGTERM or SIGINT (exit 0), or until
-    one fails for good (exit 1, so systemd or Kubernetes restarts the process)."""
+    one fails for good (exit 1, so systemd or Kubernetes restarts the process). Exit 3: a
+    second instance of its positioned sources took them over (fenced the first); restarting
+    this one would only take them back and forth."""
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -64,5 +71,9 @@ def run(
     finally:
         runtime.stop()
     if failed:
-        err.print(f"stopped; failed: {', '.join(w.name for w in failed)}")
+        names = ", ".join(w.name for w in failed)
+        if all(isinstance(w.failure(), Fenced) for w in failed):
+            err.print(f"stopped: another instance took over {names} (fenced); not restarting")
+            raise typer.Exit(EXIT_TAKEN_OVER)
+        err.print(f"stopped; failed: {names}")
         raise typer.Exit(1)

@@ -50,6 +50,10 @@ class Worker:
     def healthy(self) -> bool:
         return self.thread.is_alive() and not self.failed and self.runner_failed() is None
 
+    def failure(self) -> BaseException | None:
+        """What stopped it for good, if anything did."""
+        return self.failed[0] if self.failed else self.runner_failed()
+
 
 class Runtime:
     """Runs the configured sources and routes until :meth:`stop`; one thread each."""

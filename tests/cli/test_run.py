@@ -158,3 +158,48 @@ def test_a_connector_that_fails_for_good_ends_the_process_with_exit_1(
             proc.kill()
     assert proc.stdout is not None
     assert "failed: payments" in proc.stdout.read()
+
+
+def test_an_instance_taken_over_by_a_second_one_exits_3(
+    kafka: KafkaUnderTest, tmp_path: Path, unique: str
+) -> None:
+    """Two copies of one positioned source: the second fences the first, which then exits
+    with the status its systemd unit does not restart (RestartPreventExitStatus=3)."""
+    inbox = tmp_path / "inbox"
+    config = _hub_yaml(tmp_path, kafka, f"t{unique[-8:]}", inbox)
+    first = _start(config)
+    second = None
+    try:
+        _drop_file(inbox, "one.bgmax", 5, seed=21)
+        _wait_for(lambda: (inbox / "processed" / "one.bgmax").exists(), 60, "the first file")
+        second = _start(config)
+        assert second.stdout is not None
+        line = ""
+        deadline = time.monotonic() + 60
+        while "metrics at" not in line and time.monotonic() < deadline:
+            line = second.stdout.readline()
+        url = line.split("metrics at", 1)[1].strip()
+        _wait_for(
+            lambda: 'hub_connector_up{connector="payments"} 1.0' in httpx.get(url).text,
+            30,
+            "the second instance up",
+        )
+        _drop_file(inbox, "two.bgmax", 5, seed=22)  # both look; the first is fenced
+        assert first.wait(60) == 3
+        assert second.poll() is None, "the instance that took over keeps running"
+        _wait_for(lambda: (inbox / "processed" / "two.bgmax").exists(), 60, "the second file")
+        second.send_signal(signal.SIGTERM)
+        assert second.wait(30) == 0
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+    assert first.stdout is not None
+    assert "another instance took over payments" in first.stdout.read()
+
+
+def _drop_file(inbox: Path, name: str, payments: int, seed: int) -> None:
+    inbox.mkdir(parents=True, exist_ok=True)
+    path = inbox / name
+    path.write_bytes(write_bgmax(synthetic_file(payments, seed=seed)))
+    os.utime(path, (time.time() - 60, time.time() - 60))

@@ -146,6 +146,7 @@ def test_the_unit_is_hardened_restarts_and_reads_secrets_from_a_file(tmp_path: P
         "User=hub",
         "EnvironmentFile=/etc/hub/hub.env",
         "Restart=on-failure",
+        "RestartPreventExitStatus=3",
         "NoNewPrivileges=yes",
         "ProtectSystem=strict",
         "KillSignal=SIGTERM",
