@@ -2,16 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hub.events import Catalog, Encoder, Event, EventSchema, UnknownEventType
-from hub.events.jsonvalues import InvalidValue, to_avro
+from hub.events import Catalog, Encoder, EventSchema, UnknownEventType
+from hub.events.jsonvalues import Converter, InvalidValue, converter
+from hub.events.model import checked_event
 from hub.routing.types import Delivery, KafkaSink, OutRecord, PermanentError, SinkContext
 from hub.sdk import FatalError
 
 _DERIVED = uuid.UUID("0b0f6c0e-3f0e-4c1e-9d8a-1c7d2b6f4a11")
+_DERIVED_SHA1 = hashlib.sha1(_DERIVED.bytes, usedforsecurity=False)
+
+
+def derived_id(route: str, original: str) -> str:
+    """The id of the event ``route`` derives from event ``original``: the same every time,
+    so a repeated delivery is recognisably the same event. It is
+    ``str(uuid.uuid5(_DERIVED, f"{route}:{original}"))``, without building UUID objects."""
+    digest = _DERIVED_SHA1.copy()
+    digest.update(f"{route}:{original}".encode())
+    raw = bytearray(digest.digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 class KafkaSinkConfig(BaseModel):
@@ -46,6 +62,7 @@ class TopicSink(KafkaSink):
         self.config = config
         self.encoder: Encoder | None = None
         self.derived: EventSchema | None = None
+        self.convert: Converter | None = None
 
     def open(self, context: SinkContext) -> None:
         if context.encoder is None or context.catalog is None:
@@ -57,22 +74,31 @@ class TopicSink(KafkaSink):
                 self.derived = catalog.get(self.config.event)
             except UnknownEventType as exc:
                 raise FatalError(f"sink.config.event: {exc}") from exc
+            self.convert = converter(self.derived.parsed)
+            if self.config.source == "":
+                raise FatalError("sink.config.source: must not be empty")
 
     def records(self, delivery: Delivery) -> list[OutRecord]:
         assert self.encoder is not None
         event = delivery.event
         if self.derived is not None:
+            assert self.convert is not None
+            payload = delivery.payload
             try:  # the transform's output is JSON: dates and times as text
-                data = to_avro(self.derived.parsed, dict(delivery.payload))
+                data = self.convert(payload if type(payload) is dict else dict(payload), ())
             except InvalidValue as exc:
                 raise PermanentError(f"derived {self.derived.name}: {exc}") from exc
-            event = Event(
-                type=self.derived.type,
-                source=self.config.source or event.source,
-                id=str(uuid.uuid5(_DERIVED, f"{delivery.route}:{event.id}")),
-                time=event.time,
-                data=data,
-                traceparent=event.traceparent,
+            # every attribute comes from the checked original, the catalog or the config
+            event = checked_event(
+                self.derived.type,
+                self.config.source or event.source,
+                data,
+                derived_id(delivery.route, event.id),
+                event.time,
+                None,
+                None,
+                event.traceparent,
+                {},
             )
         record = self.encoder.encode(event)  # EventError: the route dead-letters the event
         return [OutRecord(self.config.topic, record.key, record.value, list(record.headers))]

@@ -27,6 +27,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any, TypeVar
 
 from hub.events.rules import resolve, type_name
@@ -71,107 +72,203 @@ class InvalidValue(Exception):
         return "".join(f"/{p}" for p in escaped)
 
 
+Converter = Callable[[Any, Path], Any]
+"""A compiled conversion: ``convert(value, path)``, ``path`` where ``value`` is."""
+
+
 def to_avro(parsed: Mapping[str, Any], value: Any, path: Path = ()) -> Any:
     """``value`` (parsed JSON) in the form fastavro writes with the ``parsed`` schema."""
-    return _convert(parsed, value, parsed.get("__named_schemas", {}), path)
+    return converter(parsed)(value, path)
 
 
-def _convert(schema: Any, value: Any, named: Mapping[str, Any], path: Path) -> Any:
-    schema = resolve(schema, named)
-    kind = type_name(schema)
-    if kind == "union":
-        return _union(schema, value, named, path)
-    if kind == "record":
-        return _record(schema, value, named, path)
-    if kind == "array":
+def converter(parsed: Mapping[str, Any]) -> Converter:
+    """The conversion for the ``parsed`` schema, worked out once per schema object.
+
+    Compiling walks the schema once into closures, one per type, so converting a value
+    does not look its schema up again.
+    """
+    entry = _COMPILED.get(id(parsed))
+    if entry is not None and entry[0] is parsed:
+        return entry[1]
+    convert = _Compiler(parsed.get("__named_schemas", {})).compile(parsed)
+    if len(_COMPILED) >= _COMPILED_MAX:
+        _COMPILED.clear()  # schemas are few and long-lived; this only bounds a pathology
+    _COMPILED[id(parsed)] = (parsed, convert)
+    return convert
+
+
+_COMPILED: dict[int, tuple[Mapping[str, Any], Converter]] = {}
+_COMPILED_MAX = 256
+
+
+class _Compiler:
+    def __init__(self, named: Mapping[str, Any]) -> None:
+        self.named = named
+        self.records: dict[str, Converter] = {}
+
+    def compile(self, schema: Any) -> Converter:
+        schema = resolve(schema, self.named)
+        kind = type_name(schema)
+        if kind == "union":
+            return self._union(schema)
+        if kind == "record":
+            return self._record(schema)
+        if kind == "array":
+            return _array(self.compile(schema["items"]))
+        if kind == "map":
+            return _map(self.compile(schema["values"]))
+        logical = schema.get("logicalType") if isinstance(schema, dict) else None
+        if isinstance(logical, str) and logical in _LOGICAL:
+            return partial(_LOGICAL[logical], schema)
+        if kind == "enum":
+            return _enum(schema["symbols"])
+        if kind == "fixed":
+            return partial(_fixed, schema["size"])
+        return _PRIMITIVE.get(kind) or partial(_unsupported, kind)
+
+    def _record(self, schema: Mapping[str, Any]) -> Converter:
+        name = schema["name"]
+        done = self.records.get(name)
+        if done is not None:
+            return done
+        compiled: list[Converter] = []  # a recursive type refers to itself while compiling
+
+        def later(value: Any, path: Path) -> Any:
+            return compiled[0](value, path)
+
+        self.records[name] = later
+        fields = tuple(
+            (field["name"], self.compile(field["type"]), "default" in field)
+            for field in schema["fields"]
+        )
+        convert = _record(fields)
+        compiled.append(convert)
+        self.records[name] = convert
+        return convert
+
+    def _union(self, branches: list[Any]) -> Converter:
+        nullable = "null" in branches
+        tried = tuple(self.compile(branch) for branch in branches if branch != "null")
+        labels = " or ".join(_label(resolve(branch, self.named)) for branch in branches)
+
+        def convert_union(value: Any, path: Path) -> Any:
+            if value is None and nullable:
+                return None
+            failures: list[InvalidValue] = []
+            for convert in tried:
+                try:
+                    return convert(value, path)
+                except InvalidValue as exc:
+                    failures.append(exc)
+            if len(failures) == 1:
+                raise failures[0]
+            if failures:
+                deepest = max(failures, key=lambda f: len(f.path))
+                if len(deepest.path) > len(path):
+                    raise deepest  # a record branch that matched up to a nested field
+            raise InvalidValue(path, f"expected {labels}; got {_show(value)}")
+
+        return convert_union
+
+
+def _record(fields: tuple[tuple[str, Converter, bool], ...]) -> Converter:
+    names = frozenset(name for name, _, _ in fields)
+    known = ", ".join(name for name, _, _ in fields)
+
+    def convert_record(value: Any, path: Path) -> Any:
+        if not isinstance(value, dict):
+            raise InvalidValue(path, f"expected an object, got {_show(value)}")
+        if not names.issuperset(value):
+            unknown = next(key for key in value if key not in names)
+            raise InvalidValue((*path, unknown), f"the schema has no such field (it has {known})")
+        out: dict[str, Any] = {}
+        for name, convert, has_default in fields:
+            if name in value:
+                out[name] = convert(value[name], (*path, name))
+            elif not has_default:
+                raise InvalidValue((*path, name), "required field is missing")
+            # else: left out, the writer fills in the default
+        return out
+
+    return convert_record
+
+
+def _array(items: Converter) -> Converter:
+    def convert_array(value: Any, path: Path) -> Any:
         if not isinstance(value, list):
             raise InvalidValue(path, f"expected an array, got {_show(value)}")
-        return [_convert(schema["items"], v, named, (*path, i)) for i, v in enumerate(value)]
-    if kind == "map":
+        return [items(item, (*path, index)) for index, item in enumerate(value)]
+
+    return convert_array
+
+
+def _map(values: Converter) -> Converter:
+    def convert_map(value: Any, path: Path) -> Any:
         if not isinstance(value, dict):
             raise InvalidValue(path, f"expected an object (a map), got {_show(value)}")
-        return {k: _convert(schema["values"], v, named, (*path, Key(k))) for k, v in value.items()}
-    logical = schema.get("logicalType") if isinstance(schema, dict) else None
-    if isinstance(logical, str) and logical in _LOGICAL:
-        return _LOGICAL[logical](schema, value, path)
-    if kind == "enum":
-        if isinstance(value, str) and value in schema["symbols"]:
+        return {key: values(item, (*path, Key(key))) for key, item in value.items()}
+
+    return convert_map
+
+
+def _enum(symbols: Sequence[str]) -> Converter:
+    allowed = frozenset(symbols)
+    listed = ", ".join(symbols)
+
+    def convert_enum(value: Any, path: Path) -> Any:
+        if isinstance(value, str) and value in allowed:
             return value
-        symbols = ", ".join(schema["symbols"])
-        raise InvalidValue(path, f"expected one of {symbols}; got {_show(value)}")
-    if kind == "fixed":
-        raw = _latin1(value, path)
-        if len(raw) != schema["size"]:
-            raise InvalidValue(path, f"expected {schema['size']} bytes, got {len(raw)}")
-        return raw
-    return _primitive(kind, value, path)
+        raise InvalidValue(path, f"expected one of {listed}; got {_show(value)}")
+
+    return convert_enum
 
 
-def _record(schema: Mapping[str, Any], value: Any, named: Mapping[str, Any], path: Path) -> Any:
-    if not isinstance(value, dict):
-        raise InvalidValue(path, f"expected an object, got {_show(value)}")
-    fields = {f["name"]: f for f in schema["fields"]}
-    unknown = [k for k in value if k not in fields]
-    if unknown:
-        known = ", ".join(fields)
-        raise InvalidValue((*path, unknown[0]), f"the schema has no such field (it has {known})")
-    out: dict[str, Any] = {}
-    for name, field in fields.items():
-        if name not in value:
-            if "default" in field:
-                continue  # the writer fills in the default
-            raise InvalidValue((*path, name), "required field is missing")
-        out[name] = _convert(field["type"], value[name], named, (*path, name))
-    return out
+def _fixed(size: int, value: Any, path: Path) -> bytes:
+    raw = _latin1(value, path)
+    if len(raw) != size:
+        raise InvalidValue(path, f"expected {size} bytes, got {len(raw)}")
+    return raw
 
 
-def _union(branches: list[Any], value: Any, named: Mapping[str, Any], path: Path) -> Any:
-    if value is None and "null" in branches:
-        return None
-    failures: list[InvalidValue] = []
-    for branch in branches:
-        if branch == "null":
-            continue
-        try:
-            return _convert(branch, value, named, path)
-        except InvalidValue as exc:
-            failures.append(exc)
-    if len(failures) == 1:
-        raise failures[0]
-    deepest = max(failures, key=lambda f: len(f.path))
-    if len(deepest.path) > len(path):
-        raise deepest  # a record branch that matched up to a nested field
-    kinds = " or ".join(_label(resolve(b, named)) for b in branches)
-    raise InvalidValue(path, f"expected {kinds}; got {_show(value)}")
+def _unsupported(kind: str, value: Any, path: Path) -> Any:
+    raise InvalidValue(path, f"the schema's type {kind!r} cannot be sent as JSON")
 
 
-def _primitive(kind: str, value: Any, path: Path) -> Any:
-    if kind in ("int", "long"):
-        limit = 2**31 if kind == "int" else 2**63
+def _integer(kind: str) -> Converter:
+    limit = 2**31 if kind == "int" else 2**63
+
+    def convert_integer(value: Any, path: Path) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             if -limit <= value < limit:
                 return value
             raise InvalidValue(path, f"{value} is out of range for an Avro {kind}")
         raise InvalidValue(path, f"expected an integer, got {_show(value)}")
-    if kind in ("float", "double"):
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        raise InvalidValue(path, f"expected a number, got {_show(value)}")
-    if kind == "string":
-        if isinstance(value, str):
-            return value
-        raise InvalidValue(path, f"expected a string, got {_show(value)}")
-    if kind == "boolean":
-        if isinstance(value, bool):
-            return value
-        raise InvalidValue(path, f"expected true or false, got {_show(value)}")
-    if kind == "null":
-        if value is None:
-            return None
-        raise InvalidValue(path, f"expected null, got {_show(value)}")
-    if kind == "bytes":
-        return _latin1(value, path)
-    raise InvalidValue(path, f"the schema's type {kind!r} cannot be sent as JSON")
+
+    return convert_integer
+
+
+def _number(value: Any, path: Path) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise InvalidValue(path, f"expected a number, got {_show(value)}")
+
+
+def _string(value: Any, path: Path) -> str:
+    if isinstance(value, str):
+        return value
+    raise InvalidValue(path, f"expected a string, got {_show(value)}")
+
+
+def _boolean(value: Any, path: Path) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise InvalidValue(path, f"expected true or false, got {_show(value)}")
+
+
+def _null(value: Any, path: Path) -> None:
+    if value is None:
+        return None
+    raise InvalidValue(path, f"expected null, got {_show(value)}")
 
 
 def _latin1(value: Any, path: Path) -> bytes:
@@ -255,6 +352,16 @@ _LOGICAL: dict[str, Callable[[Any, Any, Path], Any]] = {
     "time-micros": _time,
     "uuid": _uuid,
     "decimal": _decimal,
+}
+_PRIMITIVE: dict[str, Converter] = {
+    "int": _integer("int"),
+    "long": _integer("long"),
+    "float": _number,
+    "double": _number,
+    "string": _string,
+    "boolean": _boolean,
+    "null": _null,
+    "bytes": _latin1,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from hub.config.routes import RouteSpec
 from hub.events import Catalog, Event, EventSchema, UnknownEventType
@@ -89,10 +90,5 @@ class Pipeline:
         if self.filter is not None and not self.filter.matches(event, schema.name):
             return None
         protected = self.protector.protect(event)
-        return Delivery(
-            id=event.id,
-            key=protected.subject,
-            payload=self.transform.apply(protected),
-            event=protected,
-            route=self.route,
-        )
+        build = partial(self.transform.apply, protected)  # when the sink asks for it
+        return Delivery.deferred(event.id, protected.subject, build, protected, self.route)

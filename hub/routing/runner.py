@@ -99,6 +99,12 @@ class RouteRunner:
         self._committed: dict[TopicPartition, int] = {}
         self.sink_label = type(sink).__name__
         self._executor: ThreadPoolExecutor | None = None
+        # the route's own series, looked up once rather than per record
+        self._consumed = metrics.consumed.labels(self.name)
+        self._filtered = metrics.filtered.labels(self.name)
+        self._delivered = metrics.delivered.labels(self.name, self.sink_label)
+        self._end_to_end = metrics.end_to_end.labels(self.name)
+        self._last_delivery = metrics.last_delivery.labels(self.name)
 
     # -- lifecycle ---------------------------------------------------------------------
     def run(self) -> None:
@@ -223,7 +229,7 @@ class RouteRunner:
 
     def _handle(self, record: Any) -> bool:
         """Deliver, leave out, or dead-letter one record; False when stopped before that."""
-        self.metrics.consumed.labels(self.name).inc()
+        self._consumed.inc()
         now = dt.datetime.now(dt.UTC)
         try:
             event = self.decoder.decode_record(record)
@@ -232,7 +238,7 @@ class RouteRunner:
             return True
         delivery = self.pipeline.process(event)
         if delivery is None:
-            self.metrics.filtered.labels(self.name).inc()
+            self._filtered.inc()
             return True
         assert isinstance(self.sink, Sink)
         sink = self.sink
@@ -265,12 +271,10 @@ class RouteRunner:
             self._dead_letter(record, Failure(type(exc).__name__, str(exc), attempts, first, last))
             return True
         finished = dt.datetime.now(dt.UTC)
-        self.metrics.delivered.labels(self.name, self.sink_label).inc()
+        self._delivered.inc()
         self.metrics.delivery_duration.labels(self.name).observe(time.perf_counter() - started)
-        self.metrics.end_to_end.labels(self.name).observe(
-            max(0.0, (finished - event.time).total_seconds())
-        )
-        self.metrics.last_delivery.labels(self.name).set_to_current_time()
+        self._end_to_end.observe(max(0.0, (finished - event.time).total_seconds()))
+        self._last_delivery.set_to_current_time()
         return True
 
     def _dead_letter(self, record: Any, failure: Failure) -> None:
@@ -298,16 +302,16 @@ class RouteRunner:
     def _transact(self, polled: Mapping[TopicPartition, list[Any]]) -> None:
         assert self.producer is not None
         assert self.consumer is not None
-        assert isinstance(self.sink, KafkaSink)
         producer = self.producer
-        counts = {"delivered": 0, "filtered": 0}
+        times: list[float] = []  # each published event's time (Unix seconds)
+        filtered = 0
         producer.begin_transaction()
         try:
             offsets = {}
             for tp, records in polled.items():
                 for record in records:
-                    self._publish(record, counts)
-                    offsets[tp] = OffsetAndMetadata(record.offset + 1, "", -1)
+                    filtered += self._publish(record, times)
+                offsets[tp] = OffsetAndMetadata(records[-1].offset + 1, "", -1)
             producer.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
             producer.commit_transaction()
         except KafkaError:
@@ -316,34 +320,39 @@ class RouteRunner:
             except KafkaError as exc:
                 log.warning("route %s: abort failed: %s", self.name, exc)
             raise
+        committed = time.time()
         for tp, offset in offsets.items():
             self._committed[tp] = offset.offset
-        self.metrics.delivered.labels(self.name, self.sink_label).inc(counts["delivered"])
-        self.metrics.filtered.labels(self.name).inc(counts["filtered"])
-        if counts["delivered"]:
-            self.metrics.last_delivery.labels(self.name).set_to_current_time()
+        # counted per transaction: what the metrics say is then what Kafka holds
+        self._consumed.inc(sum(len(records) for records in polled.values()))
+        if filtered:
+            self._filtered.inc(filtered)
+        if times:
+            self._delivered.inc(len(times))
+            observe = self._end_to_end.observe
+            for moment in times:
+                observe(max(0.0, committed - moment))
+            self._last_delivery.set(committed)
 
-    def _publish(self, record: Any, counts: dict[str, int]) -> None:
+    def _publish(self, record: Any, times: list[float]) -> int:
+        """Decode, process and send one record in the transaction; 1 if filtered out."""
         assert self.producer is not None
         assert isinstance(self.sink, KafkaSink)
-        self.metrics.consumed.labels(self.name).inc()
-        now = dt.datetime.now(dt.UTC)
         try:
             event = self.decoder.decode_record(record)
             delivery = self.pipeline.process(event)
             if delivery is None:
-                counts["filtered"] += 1
-                return
+                return 1
             out = self.sink.records(delivery)
         except (EventError, PermanentError) as exc:
+            now = dt.datetime.now(dt.UTC)
             self._dead_letter(record, Failure(type(exc).__name__, str(exc), 1, now, now))
-            return
+            return 0
+        send = self.producer.send
         for rec in out:
-            self.producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
-        counts["delivered"] += 1
-        self.metrics.end_to_end.labels(self.name).observe(
-            max(0.0, (dt.datetime.now(dt.UTC) - event.time).total_seconds())
-        )
+            send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
+        times.append(event.time.timestamp())
+        return 0
 
     # -- offsets -----------------------------------------------------------------------
     def commit(self, only: set[TopicPartition] | None = None) -> None:

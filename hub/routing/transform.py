@@ -56,7 +56,12 @@ class Transform:
         names: Mapping[str, str],
         uses_name: bool,
     ) -> None:
-        self._outputs = None if outputs is None else tuple(outputs)
+        # (the enclosing objects' keys, the field's own key, its value), worked out once
+        self._outputs = (
+            None
+            if outputs is None
+            else tuple((keys[:-1], keys[-1], value) for keys, value in outputs)
+        )
         self._names = names
         self._uses_name = uses_name
 
@@ -68,11 +73,11 @@ class Transform:
         if self._uses_name:
             name = self._names.get(event.type) or event_name(event.type)
         payload: dict[str, Any] = {}
-        for keys, value in self._outputs:
+        for parents, key, value in self._outputs:
             target = payload
-            for key in keys[:-1]:
-                target = target.setdefault(key, {})
-            target[keys[-1]] = value(event, name)
+            for parent in parents:
+                target = target.setdefault(parent, {})
+            target[key] = value(event, name)
         return payload
 
 
@@ -130,7 +135,9 @@ def _value(field: str, declared: Any, schemas: Sequence[EventSchema]) -> tuple[V
                 constant = to_json_value(argument)
             except TypeError as exc:
                 raise TransformError(field, f"the constant is not JSON: {exc}") from None
-            return (lambda event, name: to_json_value(constant)), []
+            if constant is None or type(constant) in (str, int, float, bool):
+                return (lambda event, name: constant), []  # immutable: shared safely
+            return (lambda event, name: to_json_value(constant)), []  # a fresh copy each time
         if kind == "template" and isinstance(argument, str):
             return _template(field, argument, schemas)
         if kind == "template":

@@ -13,7 +13,7 @@ from fastavro.schema import parse_schema
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hub.events.jsonvalues import InvalidValue, rfc3339, to_avro
+from hub.events.jsonvalues import InvalidValue, converter, rfc3339, to_avro
 
 SCHEMA: dict[str, Any] = parse_schema(
     {
@@ -210,3 +210,37 @@ def test_rfc3339_text_reads_back_as_the_same_instant(moment: dt.datetime) -> Non
 @given(st.dates(min_value=dt.date(1, 1, 1)))
 def test_iso_dates_read_back(day: dt.date) -> None:
     assert _convert(day=day.isoformat())["day"] == day
+
+
+RECURSIVE: dict[str, Any] = parse_schema(
+    {
+        "type": "record",
+        "name": "test.Node",
+        "fields": [
+            {"name": "label", "type": "string"},
+            {"name": "next", "type": ["null", "test.Node"], "default": None},
+        ],
+    }
+)
+
+
+def test_a_recursive_type_converts_at_any_depth() -> None:
+    value = {"label": "a", "next": {"label": "b", "next": {"label": "c"}}}
+    assert to_avro(RECURSIVE, value) == value
+    with pytest.raises(InvalidValue) as caught:
+        to_avro(RECURSIVE, {"label": "a", "next": {"label": "b", "next": {"label": 3}}})
+    assert caught.value.field == "next.next.label"
+
+
+def test_the_conversion_is_compiled_once_per_schema() -> None:
+    assert converter(SCHEMA) is converter(SCHEMA)
+    assert converter(RECURSIVE) is not converter(SCHEMA)
+
+
+def test_a_union_of_null_alone_accepts_only_null() -> None:
+    schema = parse_schema(
+        {"type": "record", "name": "test.Nothing", "fields": [{"name": "n", "type": ["null"]}]}
+    )
+    assert to_avro(schema, {"n": None}) == {"n": None}
+    with pytest.raises(InvalidValue, match="expected null"):
+        to_avro(schema, {"n": 1})

@@ -91,6 +91,17 @@ def test_ten_thousand_events_over_three_routes_with_a_flaky_target(
                 "hub_route_dead_letters_total", {"route": route, "reason": "TransientError"}
             )
             assert not lost
+        # the kafka sink route counts per committed transaction: each event once
+        copy = {"route": "to-copy"}
+        assert metrics.get_sample_value("hub_route_consumed_total", copy) == 10_000.0
+        assert (
+            metrics.get_sample_value("hub_route_delivered_total", {**copy, "sink": "TopicSink"})
+            == 10_000.0
+        )
+        assert (
+            metrics.get_sample_value("hub_route_end_to_end_latency_seconds_count", copy) == 10_000.0
+        )
+        assert metrics.get_sample_value("hub_route_last_delivery_timestamp_seconds", copy)
 
 
 def test_target_down_for_good_then_replayed(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 
-from connectors.kafka_sink.sink import KafkaSinkConfig, TopicSink
+from connectors.kafka_sink.sink import _DERIVED, KafkaSinkConfig, TopicSink, derived_id
 from hub.events import Catalog, Decoder, Encoder
 from hub.routing.types import Delivery, PermanentError, SinkContext
 from hub.sdk import FatalError
@@ -68,3 +69,24 @@ def test_unknown_derived_event_stops_the_route(catalog: Catalog) -> None:
     sink = TopicSink(KafkaSinkConfig(topic="t", event="NoSuchEvent"))
     with pytest.raises(FatalError, match="NoSuchEvent"):
         sink.open(SinkContext("r", catalog=catalog, encoder=Encoder(catalog)))
+
+
+@pytest.mark.parametrize("original", ["6f1c2a52-9d8e-4f0b-8a1e-000000000007", "ärende-1", ""])
+def test_derived_id_is_the_uuid5_it_always_was(original: str) -> None:
+    assert derived_id("route-a", original) == str(uuid.uuid5(_DERIVED, f"route-a:{original}"))
+
+
+def test_pass_through_never_builds_the_payload(catalog: Catalog) -> None:
+    event = case_opened(7)
+
+    def build() -> dict[str, object]:
+        raise AssertionError("the payload was built")
+
+    delivery = Delivery.deferred(event.id, event.subject, build, event, "r")
+    (record,) = _sink(catalog).records(delivery)
+    assert Decoder(catalog).decode(record.key, record.value, record.headers).id == event.id
+
+
+def test_empty_source_is_refused_when_the_sink_opens(catalog: Catalog) -> None:
+    with pytest.raises(FatalError, match="source"):
+        _sink(catalog, event="CaseClosed", source="")
