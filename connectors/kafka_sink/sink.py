@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,23 +10,17 @@ from hub.events import Catalog, Encoder, EventSchema, UnknownEventType
 from hub.events.jsonvalues import Converter, InvalidValue, converter
 from hub.events.model import checked_event
 from hub.routing.types import Delivery, KafkaSink, OutRecord, PermanentError, SinkContext
-from hub.sdk import FatalError
+from hub.sdk import FatalError, NameIds
 
 _DERIVED = uuid.UUID("0b0f6c0e-3f0e-4c1e-9d8a-1c7d2b6f4a11")
-_DERIVED_SHA1 = hashlib.sha1(_DERIVED.bytes, usedforsecurity=False)
+_DERIVED_IDS = NameIds(_DERIVED)
 
 
 def derived_id(route: str, original: str) -> str:
     """The id of the event ``route`` derives from event ``original``: the same every time,
-    so a repeated delivery is recognisably the same event. It is
-    ``str(uuid.uuid5(_DERIVED, f"{route}:{original}"))``, without building UUID objects."""
-    digest = _DERIVED_SHA1.copy()
-    digest.update(f"{route}:{original}".encode())
-    raw = bytearray(digest.digest()[:16])
-    raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
-    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
-    text = raw.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    so a repeated delivery is recognisably the same event
+    (``str(uuid.uuid5(_DERIVED, f"{route}:{original}"))``)."""
+    return _DERIVED_IDS(f"{route}:{original}")
 
 
 class KafkaSinkConfig(BaseModel):
