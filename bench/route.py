@@ -765,9 +765,12 @@ def section(
     )
     if over:
         goal_text += (
-            f"Over the budget: {', '.join(over)}. What remains of the route's own work is "
-            "mostly Avro decoding and encoding; beyond that, the route's work would have "
-            "to leave the interpreter that runs kafka-python (a second process)."
+            f"Over that budget: {', '.join(over)}; a ratio measured in events/s can still "
+            "come out at the goal, as the processes' threads also wait (for the broker, "
+            "for each other) rather than only compute, and CPU time is a budget, not a "
+            "stopwatch. What remains of the route's own work is mostly Avro decoding and "
+            "encoding; beyond that, the route's work would have to leave the interpreter "
+            "that runs kafka-python (a second process)."
         )
     else:
         goal_text += (
