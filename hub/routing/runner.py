@@ -21,8 +21,9 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -56,6 +57,7 @@ class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
 
     def on_partitions_revoked(self, revoked: Any) -> None:
         self.runner.commit(only=set(revoked))
+        self.runner.forget(revoked)
 
     def on_partitions_assigned(self, assigned: Any) -> None:
         log.info("route %s: assigned %s", self.runner.name, sorted(map(tuple, assigned)))
@@ -369,6 +371,17 @@ class RouteRunner:
         self.consumer.commit(offsets=pending)
         for tp, meta in pending.items():
             self._committed[tp] = meta.offset
+
+    def forget(self, partitions: Iterable[TopicPartition]) -> None:
+        """Drop what this process knew of partitions it no longer reads (a rebalance gave
+        them to another): the offsets it handled and committed, which the other process
+        moves on (a later rewind asks Kafka instead), and their lag series, which would
+        otherwise keep their last value."""
+        for tp in partitions:
+            self._done.pop(tp, None)
+            self._committed.pop(tp, None)
+            with suppress(KeyError):  # never measured here
+                self.metrics.lag.remove(self.name, tp.topic, str(tp.partition))
 
     def _rewind(self) -> None:
         """Seek every assigned partition back to what was last handled and committed."""
