@@ -1,9 +1,11 @@
 """Run a measuring process and keep what the kernel knows about it (peak RSS, CPU time).
 
 Peak RSS is the child's own high-water mark (``VmHWM`` in ``/proc/<pid>/status``), read
-while it runs. ``wait4``'s ``ru_maxrss`` will not do: Linux carries the parent's resident
-size over into a forked child's maximum, so a child of a large benchmark driver would
-report the driver's memory as its own.
+while it runs, plus those of the processes it starts (a worker process counts with its
+parent: the sum of each one's peak, which their peak together cannot exceed). ``wait4``'s
+``ru_maxrss`` will not do: Linux carries the parent's resident size over into a forked
+child's maximum, so a child of a large benchmark driver would report the driver's memory
+as its own.
 """
 
 from __future__ import annotations
@@ -63,9 +65,10 @@ def run_measured(
                 proc.stdin.write((stdin_text or "").encode())
                 proc.stdin.close()
             deadline = started + timeout
-            peak_kib = 0
+            peaks: dict[int, int] = {}  # each process's own high-water mark
             while True:
-                peak_kib = max(peak_kib, _high_water_kib(proc.pid))
+                for pid in _tree(proc.pid):
+                    peaks[pid] = max(peaks.get(pid, 0), _high_water_kib(pid))
                 pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
                 if pid:
                     reaped = True
@@ -86,7 +89,7 @@ def run_measured(
             returncode=proc.returncode,
             stdout=out.read().decode(errors="replace"),
             stderr=err.read().decode(errors="replace"),
-            peak_rss_mb=(peak_kib or usage.ru_maxrss) / 1024,  # kilobytes on Linux
+            peak_rss_mb=(sum(peaks.values()) or usage.ru_maxrss) / 1024,  # KiB on Linux
             cpu_seconds=usage.ru_utime + usage.ru_stime,
             wall_seconds=wall,
         )
@@ -102,3 +105,18 @@ def _high_water_kib(pid: int) -> int:
     except (OSError, ValueError):
         pass
     return 0
+
+
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, as far as ``/proc`` shows them."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as kids:
+                    todo += [int(kid) for kid in kids.read().split()]
+        except (OSError, ValueError):
+            continue
+    return found
