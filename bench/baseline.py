@@ -265,8 +265,8 @@ kafka-python column; later benchmarks report themselves against it.
   and verify record CRCs; kafka-python's CRC-32C here is {crc32c_backend()}.
 - *Processes:* each measurement is its own process, a JVM with `-Xmx512M` (as Kafka's
   `kafka-*-perf-test.sh` scripts run it) or a fresh Python interpreter; *peak RSS* is that
-  process's maximum resident memory (`getrusage` via `wait4`), the worst of the runs,
-  runtime included. Which client goes first alternates from run to run.
+  process's high-water mark of resident memory (`VmHWM` in `/proc`, read while it runs),
+  the worst of the runs, runtime included. Which client goes first alternates from run to run.
 - *Units:* MB = 2<sup>20</sup> bytes of record values, as Kafka's tools count.
 """)
 

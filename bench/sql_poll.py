@@ -352,9 +352,9 @@ def section(results: list[dict[str, Any]], rows: int, repeats: int, load: float)
                 "`KafkaProducer` (`send()` per record, one `flush()`), with the runner's "
                 "settings `acks=all`, `linger.ms=5`, idempotence on, but no transactions; "
                 "building its records happens before its clock starts. Each side runs in a "
-                "fresh interpreter; *peak RSS* is that process's maximum resident memory "
-                "(`getrusage` via `wait4`), interpreter included; the raw loop's holds all "
-                "its records at once, sql-poll's one batch."
+                "fresh interpreter; *peak RSS* is that process's high-water mark of "
+                "resident memory (`VmHWM` in `/proc`, read while it runs), interpreter "
+                "included; the raw loop's holds all its records at once, sql-poll's one batch."
             ),
         ]
     )
