@@ -11,13 +11,20 @@ ahead, so memory stays bounded however large the batch.
 Only the work moves: the runner still sends every record in its own transaction, so
 exactly-once is untouched. Whatever the events' iterator raises (``BatchRejected``, a
 source's error) is raised again in the runner, which then aborts the transaction as usual.
+
+The worker is a fresh interpreter running this module (``python -m
+hub.runtime.encoding_worker FD``), talking over a socket pair: it imports what unpickling the
+encoder and the events needs and nothing else (not the parent's ``__main__``, as
+multiprocessing's spawn would), and no multiprocessing helper process runs beside it.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import signal
+import socket
+import subprocess
+import sys
 from collections.abc import Generator, Iterable
 from multiprocessing.connection import Connection
 from typing import Any
@@ -54,13 +61,22 @@ class EncodingWorker:
     """
 
     def __init__(self, encoder: Encoder, *, name: str = "hub-encoder") -> None:
-        context = multiprocessing.get_context("spawn")  # no fork of kafka-python's threads
-        self._conn, child = context.Pipe()
-        self._process = context.Process(
-            target=_serve, args=(child, encoder), name=name, daemon=True
-        )
-        self._process.start()
-        child.close()
+        self.name = name
+        ours, theirs = socket.socketpair()
+        with ours, theirs:
+            # A new interpreter, not a fork: kafka-python's threads are not copied.
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+            )
+            self._conn = Connection(ours.detach())
+        try:
+            self._conn.send(list(sys.path))  # where the events' classes are imported from
+            self._conn.send(encoder)
+        except OSError as exc:
+            self.close()
+            raise WorkerGone(f"the encoding worker {name} did not start: {exc}") from exc
         self._busy = False
 
     @property
@@ -69,7 +85,7 @@ class EncodingWorker:
 
     @property
     def alive(self) -> bool:
-        return self._process.is_alive() and not self._conn.closed
+        return self._process.poll() is None and not self._conn.closed
 
     def encode(self, events: Iterable[Event]) -> Generator[Encoded, None, None]:
         """Each event encoded, in order; raises what iterating ``events`` raised.
@@ -88,7 +104,8 @@ class EncodingWorker:
                     kind, payload = self._conn.recv()
                 except (EOFError, OSError):
                     raise WorkerGone(
-                        f"the encoding worker ended (exit code {self._process.exitcode})"
+                        f"the encoding worker {self.name} ended "
+                        f"(exit status {self._process.poll()})"
                     ) from None
                 if kind == _ITEMS:
                     yield from payload
@@ -107,10 +124,11 @@ class EncodingWorker:
         """Stop the worker (it may be mid-batch) and wait for it."""
         if not self._conn.closed:
             self._conn.close()  # the worker's next send or receive ends it
-        self._process.join(timeout)
-        if self._process.is_alive():
-            self._process.terminate()
-            self._process.join(timeout)
+        try:
+            self._process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait(timeout)
 
 
 class _Gone(Exception):
@@ -166,3 +184,19 @@ def _encode(conn: Connection, encoder: Encoder, events: Iterable[Event]) -> None
         return
     _send(conn, (_ITEMS, chunk))
     _send(conn, (_END, None))
+
+
+def main(argv: list[str]) -> int:
+    """The worker process: the parent's ``sys.path`` and the encoder first, then batches."""
+    conn = Connection(int(argv[0]))
+    try:
+        sys.path[:] = conn.recv()
+        encoder = conn.recv()
+    except (EOFError, OSError):
+        return 0  # the parent went away before it was set up
+    _serve(conn, encoder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
