@@ -224,8 +224,8 @@ def _result(marks: dict[str, float], records: int) -> dict[str, Any]:
 
 
 def _children() -> list[int]:
-    """This process's child processes: an encoding worker, multiprocessing's resource
-    tracker (Linux lists them in ``/proc/self/task/*/children``)."""
+    """This process's child processes: an encoding worker (Linux lists them in
+    ``/proc/self/task/*/children``)."""
     return [
         int(pid)
         for task in Path("/proc/self/task").glob("*/children")
@@ -579,9 +579,9 @@ def section(
                 f"checks that it holds all {payments:,} records. Each side runs in a fresh "
                 "interpreter; *peak RSS* is that process's own high-water mark of "
                 "resident memory (`VmHWM` in `/proc/self/status` as it ends), interpreter "
-                "and imports included, and for bgmax its child processes' added, the "
-                "encoding worker's and multiprocessing's resource tracker's (at most "
-                f"{max(values('bgmax', 'worker_rss')):.0f} MiB together: interpreters, their "
+                "and imports included, and for bgmax its child process's added, the "
+                "encoding worker's (at most "
+                f"{max(values('bgmax', 'worker_rss')):.0f} MiB: an interpreter, its "
                 "imports and a chunk or two of records); the "
                 "raw loop's holds every encoded record at once, the runner one deposit of "
                 "the file and what the producer buffers."
