@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
 import shutil
 import sys
@@ -39,7 +38,7 @@ from prometheus_client import CollectorRegistry
 from bench import report
 from bench.broker import ROOT, BenchKafka
 from bench.cpu import Snapshot, process_seconds
-from bench.proc import MeasureFailed, run_measured
+from bench.proc import MeasureFailed, children, high_water_kib, run_measured
 from bench.readback import (
     StepTimes,
     connection,
@@ -126,7 +125,7 @@ def measure_bgmax(spec: dict[str, Any]) -> dict[str, Any]:
 
     def timed_poll(position: Position | None) -> Batch | None:
         if "start" not in marks:
-            workers.extend(_children())
+            workers.extend(children())
             marks["start"], marks["cpu0"], marks["main0"] = _now()
             marks["worker0"] = sum(process_seconds(pid) for pid in workers)
         started = time.thread_time()
@@ -139,7 +138,7 @@ def measure_bgmax(spec: dict[str, Any]) -> dict[str, Any]:
         if "end" not in marks:  # the transaction has committed
             marks["end"], marks["cpu1"], marks["main1"] = _now()
             marks["worker1"] = sum(process_seconds(pid) for pid in workers)
-            marks["worker_rss"] = sum(_peak_rss_of(pid) for pid in workers)
+            marks["worker_rss"] = sum(high_water_kib(pid) for pid in workers) / 1024
         commit(batch)
 
     source.poll = timed_poll  # type: ignore[method-assign]
@@ -221,25 +220,6 @@ def _result(marks: dict[str, float], records: int) -> dict[str, Any]:
         "worker": worker,
         "main": marks["main1"] - marks["main0"],
     }
-
-
-def _children() -> list[int]:
-    """This process's child processes: an encoding worker (Linux lists them in
-    ``/proc/self/task/*/children``)."""
-    return [
-        int(pid)
-        for task in Path("/proc/self/task").glob("*/children")
-        for pid in task.read_text().split()
-    ]
-
-
-def _peak_rss_of(pid: int) -> float:
-    """Another process's peak resident memory, MiB (``VmHWM``; 0 when gone)."""
-    try:
-        found = re.search(r"^VmHWM:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
-    except OSError:
-        return 0.0
-    return int(found.group(1)) / 1024 if found else 0.0
 
 
 def child() -> int:

@@ -68,7 +68,7 @@ def run_measured(
             peaks: dict[int, int] = {}  # each process's own high-water mark
             while True:
                 for pid in _tree(proc.pid):
-                    peaks[pid] = max(peaks.get(pid, 0), _high_water_kib(pid))
+                    peaks[pid] = max(peaks.get(pid, 0), high_water_kib(pid))
                 pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
                 if pid:
                     reaped = True
@@ -95,8 +95,9 @@ def run_measured(
         )
 
 
-def _high_water_kib(pid: int) -> int:
-    """The process's peak resident memory so far, in KiB (0 once it has exited)."""
+def high_water_kib(pid: int | str = "self") -> int:
+    """A process's peak resident memory so far (``VmHWM``), in KiB; 0 once it has exited
+    (or where ``/proc`` has no such line)."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
             for line in status:
@@ -107,16 +108,23 @@ def _high_water_kib(pid: int) -> int:
     return 0
 
 
+def children(pid: int | str = "self") -> list[int]:
+    """A process's child processes, as ``/proc`` lists them."""
+    found: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as kids:
+                found += [int(kid) for kid in kids.read().split()]
+    except (OSError, ValueError):
+        pass
+    return found
+
+
 def _tree(pid: int) -> list[int]:
-    """``pid`` and its descendants, as far as ``/proc`` shows them."""
+    """``pid`` and its descendants."""
     found, todo = [], [pid]
     while todo:
         current = todo.pop()
         found.append(current)
-        try:
-            for task in os.listdir(f"/proc/{current}/task"):
-                with open(f"/proc/{current}/task/{task}/children", encoding="ascii") as kids:
-                    todo += [int(kid) for kid in kids.read().split()]
-        except (OSError, ValueError):
-            continue
+        todo += children(current)
     return found

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import resource
 import statistics
 import time
@@ -24,7 +23,7 @@ from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
 
-from bench.proc import MeasureFailed
+from bench.proc import MeasureFailed, high_water_kib
 from hub.connection import KafkaConnection
 
 
@@ -75,13 +74,10 @@ def peak_rss_mib() -> float:
     Not ``getrusage``'s ``ru_maxrss``: on Linux a child that Python starts with ``vfork``
     and ``exec`` inherits its parent's peak there, so a big parent hides a small child.
     """
-    try:
-        found = re.search(r"^VmHWM:\s+(\d+) kB", Path("/proc/self/status").read_text(), re.M)
-    except OSError:
-        found = None
-    if found is None:  # not Linux: the best there is
+    kib = high_water_kib()
+    if not kib:  # not Linux: the best there is
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return int(found.group(1)) / 1024
+    return kib / 1024
 
 
 def keep(name: str, results: dict[str, Any]) -> Path:

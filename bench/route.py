@@ -497,16 +497,7 @@ class Run:
         out = self.output(prefix, side)
         served = self.folder / f"served-{uuid.uuid4().hex[:8]}.json"
         serve = self.spec(side, prefix, out, timeout=seconds + 600, result_file=str(served))
-        drive = {
-            "op": "drive",
-            "kafka": kafka_spec(self.kafka.connection),
-            "prefix": prefix,
-            "output": out,
-            "partitions": PARTITIONS,
-            "rate": RATE,
-            "seconds": seconds,
-            "warmup": WARMUP,
-        }
+        drive = self._drive_spec(prefix, out, seconds)
         with tempfile.TemporaryFile() as log:
             server = subprocess.Popen(
                 [sys.executable, "-m", "bench.route", "--child"],
@@ -550,8 +541,9 @@ class Run:
             "others": others,
         }
 
-    def _drive(self, side: str, prefix: str, out: str, seconds: float) -> dict[str, Any]:
-        spec = {
+    def _drive_spec(self, prefix: str, out: str, seconds: float) -> dict[str, Any]:
+        """The driver's job: send at ``RATE`` for ``seconds``, time each event out of ``out``."""
+        return {
             "op": "drive",
             "kafka": kafka_spec(self.kafka.connection),
             "prefix": prefix,
@@ -561,6 +553,9 @@ class Run:
             "seconds": seconds,
             "warmup": WARMUP,
         }
+
+    def _drive(self, side: str, prefix: str, out: str, seconds: float) -> dict[str, Any]:
+        spec = self._drive_spec(prefix, out, seconds)
         before = Snapshot.take(self.kafka.pid)
         driven = run_measured(
             [sys.executable, "-m", "bench.route", "--child"],
