@@ -66,6 +66,22 @@ def _wait_for(condition: object, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def _up(proc: subprocess.Popen[str]) -> str:
+    """Wait for ``hub run`` to serve its metrics with the connector up; its metrics URL."""
+    assert proc.stdout is not None
+    line = ""
+    deadline = time.monotonic() + 60
+    while "metrics at" not in line and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+    url = line.split("metrics at", 1)[1].strip()
+    _wait_for(
+        lambda: 'hub_connector_up{connector="payments"} 1.0' in httpx.get(url).text,
+        30,
+        "the connector up",
+    )
+    return url
+
+
 def test_sigkill_mid_file_then_restart_publishes_every_payment_once(
     kafka: KafkaUnderTest, catalog: Catalog, tmp_path: Path, unique: str
 ) -> None:
@@ -124,17 +140,7 @@ def test_sigterm_stops_cleanly_and_metrics_are_served(
     config = _hub_yaml(tmp_path, kafka, prefix, inbox)
     proc = _start(config)
     try:
-        assert proc.stdout is not None
-        line = ""
-        deadline = time.monotonic() + 60
-        while "metrics at" not in line and time.monotonic() < deadline:
-            line = proc.stdout.readline()
-        url = line.split("metrics at", 1)[1].strip()
-        _wait_for(
-            lambda: 'hub_connector_up{connector="payments"} 1.0' in httpx.get(url).text,
-            30,
-            "the connector up",
-        )
+        url = _up(proc)
         ready = httpx.get(url.replace("/metrics", "/readyz"))
         assert ready.status_code == 200, ready.text
         proc.send_signal(signal.SIGTERM)
@@ -173,17 +179,7 @@ def test_an_instance_taken_over_by_a_second_one_exits_3(
         _drop_file(inbox, "one.bgmax", 5, seed=21)
         _wait_for(lambda: (inbox / "processed" / "one.bgmax").exists(), 60, "the first file")
         second = _start(config)
-        assert second.stdout is not None
-        line = ""
-        deadline = time.monotonic() + 60
-        while "metrics at" not in line and time.monotonic() < deadline:
-            line = second.stdout.readline()
-        url = line.split("metrics at", 1)[1].strip()
-        _wait_for(
-            lambda: 'hub_connector_up{connector="payments"} 1.0' in httpx.get(url).text,
-            30,
-            "the second instance up",
-        )
+        _up(second)
         _drop_file(inbox, "two.bgmax", 5, seed=22)  # both look; the first is fenced
         assert first.wait(60) == 3
         assert second.poll() is None, "the instance that took over keeps running"
