@@ -9,7 +9,7 @@ from types import FrameType
 
 import typer
 
-from hub.cli.common import CatalogOpt, ConfigArg, connection, console, err, fail, load, load_catalog
+from hub.cli.common import CatalogOpt, ConfigArg, connection, console, err, load, load_catalog
 from hub.runtime.app import Runtime
 from hub.runtime.source_runner import Fenced
 
@@ -52,10 +52,7 @@ def run(
     loaded = load(file, cat, only or None)
     if metrics_port is not None:
         loaded.hub.observability.port = metrics_port
-    try:
-        runtime = Runtime(loaded, conn=connection(loaded), catalog=cat, only=only or None)
-    except KeyError as exc:
-        raise fail(exc.args[0], 2) from exc
+    runtime = Runtime(loaded, conn=connection(loaded), catalog=cat)
 
     def stop(signum: int, _: FrameType | None) -> None:
         logging.getLogger("hub").info("%s: stopping", signal.Signals(signum).name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,7 +65,6 @@ class Runtime:
         conn: KafkaConnection,
         catalog: Catalog,
         registry: CollectorRegistry | None = None,
-        only: Iterable[str] | None = None,
         serve_http: bool = True,
     ) -> None:
         self.config = config
@@ -78,14 +77,9 @@ class Runtime:
         self.metrics = SourceMetrics.create(self.registry)
         self.route_metrics = RouteMetrics.create(self.registry)
         self.stopping = threading.Event()
-        wanted = set(only) if only else None
-        self.connectors = [c for c in config.connectors if wanted is None or c.spec.name in wanted]
-        self.routes = [r for r in config.routes if wanted is None or r.spec.name in wanted]
-        names = {c.spec.name for c in self.connectors} | {r.spec.name for r in self.routes}
-        if wanted is not None and (unknown := wanted - names):
-            raise KeyError(
-                f"no connector or route named {', '.join(sorted(unknown))} in {config.file}"
-            )
+        # The parts to run: a config loaded with ``only`` (``hub run --only``) holds just those.
+        self.connectors = list(config.connectors)
+        self.routes = list(config.routes)
         self.serve_http = serve_http
         self.http: ThreadedServer | None = None
         self.workers: list[Worker] = []
