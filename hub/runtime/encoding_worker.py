@@ -25,7 +25,7 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -159,16 +159,25 @@ def _serve(conn: Connection, encoder: Encoder) -> None:
             return
 
 
-def _encode(conn: Connection, encoder: Encoder, events: Iterable[Event]) -> None:
-    chunk: list[Any] = []
+def encoded(encoder: Encoder, events: Iterable[Event]) -> Iterator[Encoded]:
+    """Each event's record and type, or its dead letter when its schema refuses it (what
+    the runner publishes for it), in order; made here or in the worker alike."""
     encode = encoder.encode
+    for event in events:
+        try:
+            record = encode(event)
+        except EventError as exc:
+            key = event.subject or event.id
+            yield DeadLetter(key, str(exc), event_payload(event), type(exc).__name__)
+            continue
+        yield record, event.type
+
+
+def _encode(conn: Connection, encoder: Encoder, events: Iterable[Event]) -> None:
+    chunk: list[Encoded] = []
     try:
-        for event in events:
-            try:
-                chunk.append((encode(event), event.type))
-            except EventError as exc:
-                key = event.subject or event.id
-                chunk.append(DeadLetter(key, str(exc), event_payload(event), type(exc).__name__))
+        for item in encoded(encoder, events):
+            chunk.append(item)
             if len(chunk) >= CHUNK:
                 _send(conn, (_ITEMS, chunk))
                 chunk = []

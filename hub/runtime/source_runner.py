@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from functools import partial
 from typing import Any
@@ -33,10 +33,9 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from hub.connection import KafkaConnection
-from hub.events import Catalog, Encoder, EventError
+from hub.events import Catalog, Encoder
 from hub.runtime.deadletters import deadletter_headers
-from hub.runtime.encoding import event_payload
-from hub.runtime.encoding_worker import EncodingWorker
+from hub.runtime.encoding_worker import Encoded, EncodingWorker, encoded
 from hub.runtime.metrics import SourceMetrics
 from hub.runtime.positions import encode_position, load_position
 from hub.runtime.retry import TRANSACTION_RETRY_BACKOFF_MS, RetryPolicy, retrying
@@ -167,10 +166,11 @@ class SourceRunner:
         rejected = list(batch.dead_letters)
         try:
             producer.begin_transaction()
-            if self.source.encode_in_worker:
-                self._send_encoded(producer, batch, published, rejected)
+            if self.source.encode_in_worker:  # made and encoded in the worker process
+                with closing(self._encoding_worker().encode(batch.events)) as items:
+                    self._send(producer, items, published, rejected)
             else:
-                self._send_events(producer, batch, published, rejected)
+                self._send(producer, encoded(self.encoder, batch.events), published, rejected)
             for letter in rejected:
                 producer.send(
                     self.dlq_topic,
@@ -201,40 +201,20 @@ class SourceRunner:
             self._abort(producer)
             raise
 
-    def _send_events(
+    def _send(
         self,
         producer: KafkaProducer,
-        batch: Batch,
+        items: Iterable[Encoded],
         published: Counter[str],
         rejected: list[DeadLetter],
     ) -> None:
-        for event in batch.events:
-            try:
-                rec = self.encoder.encode(event)
-            except EventError as exc:
-                key = event.subject or event.id
-                payload = event_payload(event)
-                rejected.append(DeadLetter(key, str(exc), payload, type(exc).__name__))
+        for item in items:
+            if isinstance(item, DeadLetter):
+                rejected.append(item)
                 continue
+            rec, event_type = item
             producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
-            published[event.type] += 1
-
-    def _send_encoded(
-        self,
-        producer: KafkaProducer,
-        batch: Batch,
-        published: Counter[str],
-        rejected: list[DeadLetter],
-    ) -> None:
-        """As :meth:`_send_events`, the events made and encoded by the worker process."""
-        with closing(self._encoding_worker().encode(batch.events)) as items:
-            for item in items:
-                if isinstance(item, DeadLetter):
-                    rejected.append(item)
-                    continue
-                rec, event_type = item
-                producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
-                published[event_type] += 1
+            published[event_type] += 1
 
     def _abort(self, producer: KafkaProducer) -> None:
         """End the open transaction without a trace for ``read_committed`` readers."""
