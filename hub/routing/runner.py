@@ -41,6 +41,7 @@ from hub.routing.types import KafkaSink, PermanentError, Sink, SinkContext
 from hub.runtime.metrics import RouteMetrics
 from hub.runtime.retry import TRANSACTION_RETRY_BACKOFF_MS, RetryPolicy, retrying
 from hub.runtime.topics import deadletter_topic
+from hub.runtime.transactions import TransactionSends
 from hub.sdk.errors import FatalError
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ class RouteRunner:
         self.failed: BaseException | None = None
         self.consumer: KafkaConsumer | None = None
         self.producer: KafkaProducer | None = None
+        self._sends = TransactionSends()  # the open transaction's (Kafka sink)
         self._done: dict[TopicPartition, int] = {}
         self._committed: dict[TopicPartition, int] = {}
         self.sink_label = type(sink).__name__
@@ -287,7 +289,9 @@ class RouteRunner:
             value=record.value,
             headers=deadletter_headers(self.name, record, failure),
         )
-        if not isinstance(self.sink, KafkaSink):
+        if isinstance(self.sink, KafkaSink):
+            self._sends.watch(future)  # part of the transaction
+        else:
             future.get(timeout=30)  # durable before the offset is committed
         self.metrics.dead_letters.labels(self.name, failure.error_class).inc()
         log.warning(
@@ -307,6 +311,7 @@ class RouteRunner:
         producer = self.producer
         times: list[float] = []  # each published event's time (Unix seconds)
         filtered = 0
+        self._sends = sends = TransactionSends()
         producer.begin_transaction()
         try:
             offsets = {}
@@ -316,6 +321,7 @@ class RouteRunner:
                 offsets[tp] = OffsetAndMetadata(records[-1].offset + 1, "", -1)
             producer.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
             producer.commit_transaction()
+            sends.check()
         except KafkaError:
             try:
                 producer.abort_transaction()
@@ -350,9 +356,9 @@ class RouteRunner:
             now = dt.datetime.now(dt.UTC)
             self._dead_letter(record, Failure(type(exc).__name__, str(exc), 1, now, now))
             return 0
-        send = self.producer.send
+        send, watch = self.producer.send, self._sends.watch
         for rec in out:
-            send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
+            watch(send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers))
         times.append(event.time.timestamp())
         return 0
 

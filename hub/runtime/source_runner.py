@@ -12,9 +12,12 @@ Exactly-once from the source's point of view:
 * when the batch's event iterator raises ``BatchRejected`` (input found bad part-way),
   the transaction is aborted, so ``read_committed`` consumers see none of it, and the
   replacement batch it carries is published in a new transaction instead;
-* when Kafka fails mid-transaction the producer is rebuilt and the position reloaded:
-  if the failed commit did land, the batch is acknowledged, otherwise it is published
-  again. Either way nothing is lost and nothing published twice.
+* when Kafka fails mid-transaction the producer is rebuilt, which fences every other
+  instance, and the position is reloaded. Only then is the batch judged: if the failed
+  commit did land, the batch is acknowledged; if the position is still the one the
+  batch was polled from, it is published again; if another instance moved it meanwhile,
+  the batch is stale and dropped, and the source is polled again from the new position.
+  Either way nothing is lost and nothing published twice.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from hub.runtime.metrics import SourceMetrics
 from hub.runtime.positions import encode_position, load_position
 from hub.runtime.retry import TRANSACTION_RETRY_BACKOFF_MS, RetryPolicy, retrying
 from hub.runtime.topics import deadletter_topic
+from hub.runtime.transactions import TransactionSends
 from hub.sdk.errors import FatalError, TransientError
 from hub.sdk.types import Batch, BatchRejected, DeadLetter, Position, Source, SourceContext
 
@@ -57,6 +61,10 @@ def transactional_id(prefix: str, source: str) -> str:
 
 class Fenced(FatalError):
     """Another instance of this source took over its transactional id."""
+
+
+class _Stale(Exception):
+    """The position moved on since the batch was polled: another instance published."""
 
 
 class SourceRunner:
@@ -94,6 +102,7 @@ class SourceRunner:
         self.position: Position | None = None
         self.failed: BaseException | None = None
         self._poll_started = 0.0
+        self._last_outcome: tuple[Counter[str], list[DeadLetter]] = (Counter(), [])
 
     # -- lifecycle ---------------------------------------------------------------------
     def run(self) -> None:
@@ -132,17 +141,29 @@ class SourceRunner:
         return batch
 
     def _deliver(self, batch: Batch) -> None:
+        base = self.position  # what the batch was polled from
         while True:
             try:
-                outcome = self._attempt(partial(self._transact, batch), "publish")
+                outcome = self._attempt(partial(self._transact, batch, base), "publish")
                 break
             except BatchRejected as exc:  # aborted: publish what the source says instead
                 log.warning("source %s: batch rejected while publishing: %s", self.name, exc)
                 batch = exc.replacement
+            except _Stale:
+                self.metrics.errors.labels(self.name, "publish:stale").inc()
+                log.warning(
+                    "source %s: another instance moved the position from %s to %s; "
+                    "the batch polled from the old one is dropped",
+                    self.name,
+                    base,
+                    self.position,
+                )
+                return
         if outcome is None:  # stopping while Kafka was failing: nothing committed
             return
         published, rejected = outcome
-        self.position = batch.position if batch.position is not None else self.position
+        if batch.position is not None:
+            self.position = _normalise(batch.position)
         self.source.commit(batch)
         for event_type, count in published.items():
             self.metrics.events.labels(self.name, event_type).inc(count)
@@ -153,49 +174,65 @@ class SourceRunner:
             time.perf_counter() - self._poll_started
         )
 
-    def _transact(self, batch: Batch) -> tuple[Counter[str], list[DeadLetter]]:
+    def _transact(
+        self, batch: Batch, base: Position | None
+    ) -> tuple[Counter[str], list[DeadLetter]]:
         """Publish the batch and its position in one transaction.
 
         Events are encoded as they are sent, so a large batch (a whole BgMax file) never
         sits in memory twice; one whose data does not fit its schema becomes a dead letter.
         Anything but Kafka failing (``BatchRejected``, the source's own errors while its
         events are read) aborts the transaction before it propagates.
+
+        ``base`` is the position the batch was polled from. After a reconnect (a retry)
+        the position is read again, behind the new producer's fence, and must still be
+        ``base``: if it is the batch's own position, an earlier attempt's commit landed;
+        anything else and the batch is stale (``_Stale``).
         """
         producer = self._connect()
+        if self.position != base:
+            if batch.position is not None and self.position == _normalise(batch.position):
+                log.info("source %s: the failed commit had landed", self.name)
+                return self._last_outcome
+            raise _Stale()
         published: Counter[str] = Counter()
         rejected = list(batch.dead_letters)
+        self._last_outcome = (published, rejected)
+        sends = TransactionSends()
         try:
             producer.begin_transaction()
             if self.source.encode_in_worker:  # made and encoded in the worker process
                 with closing(self._encoding_worker().encode(batch.events)) as items:
-                    self._send(producer, items, published, rejected)
+                    self._send(producer, items, published, rejected, sends)
             else:
-                self._send(producer, encoded(self.encoder, batch.events), published, rejected)
+                made = encoded(self.encoder, batch.events)
+                self._send(producer, made, published, rejected, sends)
             for letter in rejected:
-                producer.send(
-                    self.dlq_topic,
-                    key=letter.key.encode(),
-                    value=letter.payload,
-                    headers=deadletter_headers(self.name, letter),
+                sends.watch(
+                    producer.send(
+                        self.dlq_topic,
+                        key=letter.key.encode(),
+                        value=letter.payload,
+                        headers=deadletter_headers(self.name, letter),
+                    )
                 )
             if batch.position is not None:
-                producer.send(
-                    self.positions_topic,
-                    key=self.name.encode(),
-                    value=encode_position(batch.position),
+                sends.watch(
+                    producer.send(
+                        self.positions_topic,
+                        key=self.name.encode(),
+                        value=encode_position(batch.position),
+                    )
                 )
             producer.commit_transaction()
+            sends.check()
             return published, rejected
         except KafkaError as exc:
             if _fenced(exc):
                 raise Fenced(f"source {self.name} was taken over by another instance") from exc
+            # The commit may have landed before the error reached us: the retry's new
+            # producer fences every other instance, then reads the position to tell.
             self._reset()
-            # The commit may have landed before the error reached us: ask Kafka.
-            if batch.position is not None and self.position != batch.position:
-                committed = load_position(self.conn, self.positions_topic, self.name)
-                if committed == _normalise(batch.position):
-                    log.info("source %s: the failed commit had landed", self.name)
-                    return published, rejected
             raise
         except Exception:
             self._abort(producer)
@@ -207,13 +244,15 @@ class SourceRunner:
         items: Iterable[Encoded],
         published: Counter[str],
         rejected: list[DeadLetter],
+        sends: TransactionSends,
     ) -> None:
+        send, watch = producer.send, sends.watch
         for item in items:
             if isinstance(item, DeadLetter):
                 rejected.append(item)
                 continue
             rec, event_type = item
-            producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
+            watch(send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers))
             published[event_type] += 1
 
     def _abort(self, producer: KafkaProducer) -> None:

@@ -122,6 +122,10 @@ class Source(abc.ABC):
     def poll(self, position: Position | None) -> Batch | None:
         """The next batch after ``position`` (None: the very start), or None for none yet.
 
+        Depend on ``position`` alone: a batch that could not be published is never
+        committed, and the next poll may start from the same position again or, when
+        another instance of the source published meanwhile, from a later one.
+
         Raise :class:`~hub.sdk.errors.TransientError` when the external system fails.
         """
 

@@ -102,49 +102,116 @@ def test_transient_failures_are_retried_and_counted(
     assert errors == 3.0
 
 
-def test_second_instance_fences_the_first(
-    kafka: KafkaUnderTest, catalog: Catalog, unique: str
-) -> None:
+def _twin_topics(kafka: KafkaUnderTest, catalog: Catalog, unique: str) -> str:
     prefix = f"t{unique[-8:]}"
     ensure_topics(
         kafka.connection,
         [TopicSpec(t) for t in event_topics(catalog, prefix)]
         + [positions_topic_spec(positions_topic(prefix)), TopicSpec(f"{prefix}.deadletter.twin")],
     )
+    return prefix
 
-    def runner(stopping: threading.Event) -> SourceRunner:
-        return SourceRunner(
-            "twin",
-            Counter(per_batch=20),
-            conn=kafka.connection,
-            encoder=Encoder(catalog, topic_prefix=prefix),
-            prefix=prefix,
-            positions_topic=positions_topic(prefix),
-            metrics=SourceMetrics.create(CollectorRegistry()),
-            stopping=stopping,
-            retry=RetryPolicy(initial=0.05, max=0.5, jitter=0.05),
-        )
 
+def _twin(
+    kafka: KafkaUnderTest, catalog: Catalog, prefix: str, stopping: threading.Event, **kw: int
+) -> SourceRunner:
+    return SourceRunner(
+        "twin",
+        Counter(**kw),
+        conn=kafka.connection,
+        encoder=Encoder(catalog, topic_prefix=prefix),
+        prefix=prefix,
+        positions_topic=positions_topic(prefix),
+        metrics=SourceMetrics.create(CollectorRegistry()),
+        stopping=stopping,
+        retry=RetryPolicy(initial=0.05, max=0.5, jitter=0.05),
+    )
+
+
+def test_two_instances_one_goes_on_without_gap_or_duplicate(
+    kafka: KafkaUnderTest, catalog: Catalog, unique: str
+) -> None:
+    """A second copy fences the first. Which one goes on is a race: when the first's
+    commit fails otherwise (the broker may answer it with an unknown error while the
+    second starts), the first retries with a new producer and fences the second. Either
+    way exactly one stops as fenced, and the events have neither gap nor duplicate."""
+    prefix = _twin_topics(kafka, catalog, unique)
     stop_a, stop_b = threading.Event(), threading.Event()
-    first, second = runner(stop_a), runner(stop_b)
+    first = _twin(kafka, catalog, prefix, stop_a, per_batch=20)
+    second = _twin(kafka, catalog, prefix, stop_b, per_batch=20)
     thread_a = threading.Thread(target=first.run, daemon=True)
     thread_a.start()
     _wait_for(lambda: len(first.source.committed) >= 2, "the first instance to publish")
     thread_b = threading.Thread(target=second.run, daemon=True)
     thread_b.start()
-    thread_a.join(60)
-    taken_over = len(second.source.committed)
-    _wait_for(lambda: len(second.source.committed) >= taken_over + 2, "the second to go on")
-    stop_b.set()
-    thread_b.join(30)
+    _wait_for(lambda: not (thread_a.is_alive() and thread_b.is_alive()), "one to be fenced")
+    if thread_a.is_alive():
+        fenced, survivor, stop, thread = second, first, stop_a, thread_a
+    else:
+        fenced, survivor, stop, thread = first, second, stop_b, thread_b
+    went_on = len(survivor.source.committed)
+    _wait_for(lambda: len(survivor.source.committed) >= went_on + 2, "the survivor to go on")
+    stop.set()
+    thread.join(30)
 
-    assert not thread_a.is_alive(), "the fenced instance should stop"
-    assert isinstance(first.failed, Fenced)
-    assert second.failed is None
-    events = catalog_events(kafka, catalog, prefix)
-    sequence = _sequence(events)
+    assert isinstance(fenced.failed, Fenced)
+    assert survivor.failed is None
+    sequence = _sequence(catalog_events(kafka, catalog, prefix))
     assert sequence == list(range(len(sequence))), "no gap and no duplicate across the takeover"
     assert len(sequence) > 40
+
+
+def test_a_batch_made_stale_by_another_instance_is_dropped(
+    kafka: KafkaUnderTest, catalog: Catalog, unique: str
+) -> None:
+    """Kafka fails this instance's transaction; meanwhile another instance publishes
+    part of the same range. The retry reads the position behind its new fence, finds it moved on,
+    drops the batch it holds and polls again from there."""
+    prefix = _twin_topics(kafka, catalog, unique)
+    stopping = threading.Event()
+    runner = _twin(kafka, catalog, prefix, stopping, per_batch=5)
+    runner._connect()
+    batch = runner._poll()  # events 0-4, polled from no position
+    other_stopping = threading.Event()
+    other = _twin(kafka, catalog, prefix, other_stopping, per_batch=3, limit=3)
+    thread = threading.Thread(target=other.run, daemon=True)
+    thread.start()  # publishes 0-2 itself and fences the runner
+    _wait_for(lambda: other.source.committed == [3], "the other instance to publish")
+    other_stopping.set()
+    thread.join(30)
+    assert other.failed is None
+    assert other.source.committed == [3]
+    runner._reset()  # as after a failed transaction
+
+    runner._deliver(batch)
+
+    assert runner.position == {"next": 3}, "the retry took up the other's position"
+    assert runner.source.committed == [], "a dropped batch is not acknowledged"
+    stale = runner.metrics.errors.labels("twin", "publish:stale")._value.get()
+    assert stale == 1.0
+    assert _sequence(catalog_events(kafka, catalog, prefix)) == list(range(3))
+    runner._deliver(runner._poll())  # polled again from the new position: 3-7
+    runner._close()
+    assert _sequence(catalog_events(kafka, catalog, prefix)) == list(range(8))
+
+
+def test_a_commit_that_landed_despite_an_error_is_not_published_again(
+    kafka: KafkaUnderTest, catalog: Catalog, unique: str
+) -> None:
+    prefix = _twin_topics(kafka, catalog, unique)
+    runner = _twin(kafka, catalog, prefix, threading.Event(), per_batch=5)
+    runner._connect()
+    batch = runner._poll()
+    published, _ = runner._transact(batch, None)  # commits 0-4
+    runner._reset()  # the commit's answer lost: the retry must find it landed
+
+    again, rejected = runner._transact(batch, None)
+
+    runner._close()
+    assert again == published
+    assert sum(again.values()) == 5
+    assert rejected == []
+    assert _sequence(catalog_events(kafka, catalog, prefix)) == list(range(5))
 
 
 def _wait_for(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
