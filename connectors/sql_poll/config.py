@@ -114,6 +114,15 @@ class SqlPollConfig(BaseModel):
     poll_interval: float = Field(
         5.0, gt=0, description="Seconds to wait after a poll that found no rows.", examples=[5.0]
     )
+    encode_in_worker: bool = Field(
+        True,
+        description=(
+            "Read each batch's rows, map them and encode their events in a second process "
+            "while this one sends them to Kafka (this one reads only the rows' ids and "
+            "timestamps, to fix the batch and its position): faster on two or more cores, "
+            "for the memory of a second Python process and a second database connection."
+        ),
+    )
     municipality_code: str = Field(
         pattern=r"^\d{4}$",
         description="Four-digit municipality code, in the events' source URI.",

@@ -99,6 +99,38 @@ class RowQuery:
             return self._timestamp(conn, position, upper)
         return self._timestamp_incrementing(conn, position, upper)
 
+    def between(self, after: Position | None, end: Position) -> Select[Any]:
+        """The SELECT of the rows after ``after`` up to ``end`` included, in order.
+
+        ``end`` is a position :meth:`read` returned after ``after`` (with this table's key
+        columns only, say): these are then the rows of that batch, plus any that became
+        visible in that range meanwhile, which the position covers all the same.
+        """
+        pos = after or {}
+        conditions: list[ColumnElement[bool] | None]
+        if self.mode == "incrementing":
+            assert self.id is not None
+            last = pos.get("id")
+            conditions = [None if last is None else self.id > last, self.id <= end["id"]]
+            order = [self.id]
+        elif self.mode == "timestamp":
+            assert self.ts is not None
+            last_ts = parse_timestamp(pos.get("timestamp"))
+            end_ts = parse_timestamp(end["timestamp"])
+            conditions = [None if last_ts is None else self.ts > last_ts, self.ts <= end_ts]
+            order = [self.ts] if self.id is None else [self.ts, self.id]
+        else:
+            assert self.ts is not None
+            assert self.id is not None
+            last_ts, last_id = parse_timestamp(pos.get("timestamp")), pos.get("id")
+            end_ts, end_id = parse_timestamp(end["timestamp"]), end["id"]
+            lower = None
+            if last_ts is not None:
+                lower = or_(self.ts > last_ts, and_(self.ts == last_ts, self.id > last_id))
+            upper = or_(self.ts < end_ts, and_(self.ts == end_ts, self.id <= end_id))
+            conditions, order = [lower, upper], [self.ts, self.id]
+        return self._select(*conditions).order_by(*order)
+
     def _select(self, *conditions: ColumnElement[bool] | None) -> Select[Any]:
         found = [c for c in (self.where, *conditions) if c is not None]
         query = sql_select(*self.table.c)

@@ -9,30 +9,42 @@ row as JSON; its position is passed all the same, so the rows after it flow on.
 
 Event ids are derived from the event type, table, row id and timestamp, so a row read
 again (after a crash before the commit) gets the same id, and a changed row a new one.
+
+With ``encode_in_worker`` (the default) a poll reads only the key columns (id, timestamp)
+of the next batch, which fixes its range and position; the batch's events are a
+:class:`~connectors.sql_poll.rows.RowEvents`, which the runtime's encoding worker iterates
+in its own process: there the rows of that range are read in full, mapped and encoded
+while the runner sends the previous ones. The rows a batch holds are then those of its
+range when the worker reads them, a row committed late into the range included.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import logging
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import Select
+
 from connectors.sql_poll.checks import column_problems, mapping_schema, misconfigured
 from connectors.sql_poll.config import SqlPollConfig
 from connectors.sql_poll.database import Database
-from connectors.sql_poll.mapping import RowMapper, RowProblem
-from connectors.sql_poll.outbox import OutboxReader
 from connectors.sql_poll.query import Found, RowQuery, upper_bound
-from hub.events import Event, EventSchema, InvalidEvent, source_uri
-from hub.sdk import Batch, DeadLetter, FatalError, NameIds, Position, Source, SourceContext
+from connectors.sql_poll.rows import (
+    ERROR_CLASS,
+    EventMaking,
+    RowEventMaker,
+    RowEvents,
+    Statement,
+    name_uuid,
+)
+from hub.events import EventSchema, source_uri
+from hub.sdk import Batch, DeadLetter, FatalError, Position, Source, SourceContext
+
+__all__ = ["ERROR_CLASS", "SqlPollSource", "name_uuid"]  # the ids and dead letters it makes
 
 log = logging.getLogger(__name__)
-
-_IDS = uuid.UUID("3b8f4f0e-5a57-4c1e-9a0c-7d2e61c4b9a3")
-ERROR_CLASS = "BadRow"
 
 
 class SqlPollSource(Source):
@@ -42,20 +54,30 @@ class SqlPollSource(Source):
         self.zone = config.zone
         self.name = "sql-poll"
         self.uri = source_uri(config.municipality_code, config.system)
-        self.query = RowQuery(
+        self.query = self._query(config.read_columns())
+        self.keys = self._query(
+            [c for c in (config.id_column, config.timestamp_column) if c is not None]
+        )
+        """The same query on the key columns alone: a batch's range, for the worker."""
+        self.encode_in_worker = config.encode_in_worker
+        self.making: EventMaking | None = None
+        self.maker: RowEventMaker | None = None
+        self.db: Database | None = None
+        self._driver: tuple[str, tuple[Any, ...], Mapping[str, Any]] | None = None
+        self._ts_aware: bool | None = None
+        self._checked = False
+
+    def _query(self, columns: list[str]) -> RowQuery:
+        config = self.config
+        return RowQuery(
             config.table,
-            config.read_columns(),
+            columns,
             mode=config.mode,
             id_column=config.id_column,
             timestamp_column=config.timestamp_column,
             where=config.where,
             batch_size=config.batch_size,
         )
-        self.mapper: RowMapper | None = None
-        self.outbox: OutboxReader | None = None
-        self.db: Database | None = None
-        self._ts_aware: bool | None = None
-        self._checked = False
 
     # -- lifecycle ---------------------------------------------------------------------
     def open(self, context: SourceContext) -> None:
@@ -67,13 +89,25 @@ class SqlPollSource(Source):
                 "runtime gave it no catalog (SourceContext.catalog)"
             )
         config = self.config
+        schema: EventSchema | None = None
         if config.mapping is not None:
             schema, problems = mapping_schema(config.mapping, catalog, self.zone)
             if problems or schema is None:
                 raise misconfigured(self.name, f"the event catalog in {catalog.root}", problems)
-            self.mapper = RowMapper.compile(config.mapping, schema, self.zone)
-        if config.outbox is not None:
-            self.outbox = OutboxReader(catalog, config.outbox, self.zone)
+        self.making = EventMaking(
+            key=uuid.uuid4().hex,
+            name=self.name,
+            uri=self.uri,
+            zone=self.zone,
+            table=config.table,
+            id_column=config.id_column,
+            timestamp_column=config.timestamp_column,
+            mapping=config.mapping,
+            schema=schema,
+            outbox=config.outbox,
+            catalog=catalog if config.outbox is not None else None,
+        )
+        self.maker = RowEventMaker(self.making)
         self.db = Database(config.url, connector=self.name)
 
     def close(self) -> None:
@@ -84,6 +118,7 @@ class SqlPollSource(Source):
     def poll(self, position: Position | None) -> Batch | None:
         if self.db is None:
             raise FatalError(f"connector {self.name}: poll() before open()")
+        query = self.keys if self.encode_in_worker else self.query
         with self.db.connect() as conn:
             if not self._checked:
                 self._check_columns(self.db.columns(conn, self.config.table))
@@ -91,10 +126,33 @@ class SqlPollSource(Source):
             if self.config.mode != "incrementing" or self.config.delay_seconds > 0:
                 now = self.db.now(conn)
                 upper = upper_bound(now, self.config.delay_seconds, self._ts_aware, self.zone)
-            found = self.query.read(conn, position, upper)
+            found = query.read(conn, position, upper)
         if found.position is None:
             return None
+        if self.encode_in_worker:
+            assert self.making is not None
+            statement = self._statement(self.query.between(position, found.position))
+            return Batch(events=RowEvents(self.making, statement), position=found.position)
         return self._batch(found)
+
+    def _statement(self, query: Select[Any]) -> Statement:
+        """``query`` compiled for this database, to run with its driver alone."""
+        assert self.db is not None
+        engine = self.db.engine()
+        dialect = engine.dialect
+        if self._driver is None:
+            cargs, cparams = dialect.create_connect_args(engine.url)
+            # Plain settings only: SQLAlchemy adds objects of its own for some drivers
+            # (psycopg's adapters for its types), which the rows read here do not need.
+            plain = {k: v for k, v in cparams.items() if isinstance(v, str | int | float | None)}
+            self._driver = (dialect.loaded_dbapi.__name__, tuple(cargs), plain)
+        compiled = query.compile(dialect=dialect)
+        values: Mapping[str, Any] = compiled.construct_params()
+        params: Any = values
+        if compiled.positional and compiled.positiontup is not None:
+            params = tuple(values[name] for name in compiled.positiontup)
+        driver, args, kwargs = self._driver
+        return Statement(driver, args, kwargs, str(compiled), params)
 
     def _check_columns(self, columns: Mapping[str, bool | None]) -> None:
         problems = column_problems(self.config, list(columns), self.config.table)
@@ -106,76 +164,14 @@ class SqlPollSource(Source):
         log.info("%s: reading %s (%s mode)", self.name, self.config.table, self.config.mode)
 
     def _batch(self, found: Found) -> Batch:
-        events: list[Event] = []
+        assert self.maker is not None
+        item = self.maker.item
+        events = []
         letters: list[DeadLetter] = []
         for row in found.rows:
-            try:
-                events.append(self._event(row))
-            except (RowProblem, InvalidEvent) as exc:
-                letters.append(
-                    DeadLetter(
-                        key=self._row_key(row),
-                        reason=str(exc),
-                        payload=_row_json(row),
-                        error_class=ERROR_CLASS,
-                    )
-                )
+            made = item(row)
+            if isinstance(made, DeadLetter):
+                letters.append(made)
+            else:
+                events.append(made)
         return Batch(events=events, dead_letters=letters, position=found.position)
-
-    def _event(self, row: Mapping[str, Any]) -> Event:
-        event_id: str | None = None
-        schema: EventSchema
-        if self.mapper is not None:
-            schema = self.mapper.schema
-            data = self.mapper.data(row)
-        else:
-            assert self.outbox is not None
-            found = self.outbox.read(row)
-            schema, data, event_id = found.schema, found.data, found.event_id
-        key = data.get(schema.key_field)
-        if not isinstance(key, str) or not key:
-            raise RowProblem(f"the event's key field {schema.key_field} is {key!r}: not a key")
-        stamp = row[self.config.timestamp_column] if self.config.timestamp_column else None
-        return Event(
-            type=schema.type,
-            source=self.uri,
-            data=data,
-            id=event_id or self._event_id(schema, row, key, stamp),
-            time=self._time(stamp),
-            subject=key,
-            dataschema=schema.dataschema,
-        )
-
-    # -- row identity ------------------------------------------------------------------
-    def _row_key(self, row: Mapping[str, Any]) -> str:
-        if self.config.id_column is not None:
-            return f"{self.config.table}:{row[self.config.id_column]}"
-        stamp = row[self.config.timestamp_column] if self.config.timestamp_column else None
-        return f"{self.config.table}@{_text(stamp)}"
-
-    def _event_id(self, schema: EventSchema, row: Mapping[str, Any], key: str, stamp: Any) -> str:
-        """The same for the same row and timestamp: a row read again keeps its event id."""
-        ident = row[self.config.id_column] if self.config.id_column is not None else key
-        name = f"{schema.type} {self.config.table}:{ident}"
-        if stamp is not None:
-            name += f"@{_text(stamp)}"
-        return name_uuid(name)
-
-    def _time(self, stamp: Any) -> dt.datetime:
-        if isinstance(stamp, dt.datetime):
-            return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=self.zone)
-        if isinstance(stamp, dt.date):
-            return dt.datetime(stamp.year, stamp.month, stamp.day, tzinfo=self.zone)
-        return dt.datetime.now(dt.UTC)
-
-
-name_uuid = NameIds(_IDS)
-"""``str(uuid.uuid5(_IDS, name))``: a row's event id from its name (once per row)."""
-
-
-def _text(value: Any) -> str:
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
-def _row_json(row: Mapping[str, Any]) -> bytes:
-    return json.dumps(dict(row), default=_text, ensure_ascii=False).encode()

@@ -87,7 +87,7 @@ class EncodingWorker:
     def alive(self) -> bool:
         return self._process.poll() is None and not self._conn.closed
 
-    def encode(self, events: Iterable[Event]) -> Generator[Encoded, None, None]:
+    def encode(self, events: Iterable[Event | DeadLetter]) -> Generator[Encoded, None, None]:
         """Each event encoded, in order; raises what iterating ``events`` raised.
 
         A batch left unfinished (the caller stops early, or fails) leaves the worker in the
@@ -159,11 +159,15 @@ def _serve(conn: Connection, encoder: Encoder) -> None:
             return
 
 
-def encoded(encoder: Encoder, events: Iterable[Event]) -> Iterator[Encoded]:
+def encoded(encoder: Encoder, events: Iterable[Event | DeadLetter]) -> Iterator[Encoded]:
     """Each event's record and type, or its dead letter when its schema refuses it (what
-    the runner publishes for it), in order; made here or in the worker alike."""
+    the runner publishes for it), in order; made here or in the worker alike. A dead
+    letter the events' iterable yields itself passes through."""
     encode = encoder.encode
     for event in events:
+        if isinstance(event, DeadLetter):
+            yield event
+            continue
         try:
             record = encode(event)
         except EventError as exc:
@@ -173,7 +177,7 @@ def encoded(encoder: Encoder, events: Iterable[Event]) -> Iterator[Encoded]:
         yield record, event.type
 
 
-def _encode(conn: Connection, encoder: Encoder, events: Iterable[Event]) -> None:
+def _encode(conn: Connection, encoder: Encoder, events: Iterable[Event | DeadLetter]) -> None:
     chunk: list[Encoded] = []
     try:
         for item in encoded(encoder, events):

@@ -46,10 +46,13 @@ class DeadLetter:
 class Batch:
     """What one poll found: events, rejected input, and the position after both."""
 
-    events: Iterable[Event] = ()
+    events: Iterable[Event | DeadLetter] = ()
     """A list, or any iterable that starts over on each ``iter()`` (a retry re-reads it).
 
-    Its iterator may raise :class:`BatchRejected` to give up on the batch part-way."""
+    An iterable that makes its events as it goes (rows read, a file parsed) may yield a
+    :class:`DeadLetter` in place of input it could not make an event of; the runtime
+    publishes it with the batch's other dead letters. Its iterator may raise
+    :class:`BatchRejected` to give up on the batch part-way."""
     position: Position | None = None
     dead_letters: Sequence[DeadLetter] = ()
     token: Any = None
@@ -81,7 +84,7 @@ class BatchRejected(Exception):
         return (type(self), (self.replacement, str(self)))  # it may cross to another process
 
 
-def _any(events: Iterable[Event]) -> bool:
+def _any(events: Iterable[Event | DeadLetter]) -> bool:
     if isinstance(events, Sequence):
         return len(events) > 0
     return True

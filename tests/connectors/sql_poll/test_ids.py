@@ -7,7 +7,7 @@ import uuid
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.sql_poll.source import _IDS, name_uuid
+from connectors.sql_poll.rows import _IDS, name_uuid
 
 
 @given(st.text())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,7 +27,20 @@ from tests.connectors.sql_poll.legacy import (
 from tests.pg import create_database, own_postgres
 
 
+@pytest.fixture(autouse=True, params=[True, False], ids=["worker-ranges", "in-process"])
+def in_worker(request: pytest.FixtureRequest) -> Iterator[bool]:
+    """Every test both ways: batches as ranges read by ``RowEvents`` (for the encoding
+    worker, iterated here), and rows read and mapped by the poll itself."""
+    _MODE["in_worker"] = request.param
+    yield request.param
+    _MODE.clear()
+
+
+_MODE: dict[str, bool] = {}
+
+
 def _opened(config: SqlPollConfig, catalog: Catalog) -> SqlPollSource:
+    config = config.model_copy(update={"encode_in_worker": _MODE["in_worker"]})
     source = SqlPollSource(config)
     source.open(SourceContext("diarium", catalog=catalog))
     return source

@@ -221,8 +221,9 @@ def test_outbox_rows_become_their_events_in_order_per_aggregate(
     assert published.dead_letters == []
 
 
+@pytest.mark.parametrize("in_worker", [True, False], ids=["in-worker", "in-process"])
 def test_rows_that_do_not_fit_go_to_the_dead_letter_topic_and_the_rest_flows(
-    kafka: KafkaUnderTest, catalog: Catalog, db: sa.Engine, db_url: str
+    kafka: KafkaUnderTest, catalog: Catalog, db: sa.Engine, db_url: str, in_worker: bool
 ) -> None:
     create(db, ARENDE)
     ids = insert_cases(
@@ -238,7 +239,7 @@ def test_rows_that_do_not_fit_go_to_the_dead_letter_topic_and_the_rest_flows(
 
     published = run_source(
         connector,
-        case_opened_config(db_url, batch_size=2),
+        case_opened_config(db_url, batch_size=2, encode_in_worker=in_worker),
         kafka=kafka.connection,
         catalog=catalog,
         name="diarium",
