@@ -82,7 +82,7 @@ FROM generate_series(1, :rows) AS n
 """
 
 
-def config(url: str, batch_size: int = DEFAULT_BATCH) -> SqlPollConfig:
+def config(url: str, batch_size: int = DEFAULT_BATCH, in_worker: bool = True) -> SqlPollConfig:
     """The table as CaseOpened events, read by id."""
     return SqlPollConfig.model_validate(
         {
@@ -90,6 +90,7 @@ def config(url: str, batch_size: int = DEFAULT_BATCH) -> SqlPollConfig:
             "table": "arende",
             "id_column": "id",
             "batch_size": batch_size,
+            "encode_in_worker": in_worker,
             "poll_interval": 0.05,
             "municipality_code": "2480",
             "system": "diarium",
@@ -121,7 +122,7 @@ def _catalog() -> Catalog:
 def measure_sql_poll(spec: dict[str, Any]) -> dict[str, Any]:
     conn = KafkaConnection.model_validate(spec["kafka"])
     catalog, prefix = _catalog(), spec["prefix"]
-    source = SqlPollSource(config(spec["db"], spec["batch_size"]))
+    source = SqlPollSource(config(spec["db"], spec["batch_size"], spec["op"] == "sql-poll"))
     first: list[float] = []
     done: list[float] = []
     poll = source.poll
@@ -194,7 +195,7 @@ def measure_raw(spec: dict[str, Any]) -> dict[str, Any]:
 
 def child() -> int:
     spec = json.loads(sys.stdin.read())
-    measure = measure_sql_poll if spec["op"] == "sql-poll" else measure_raw
+    measure = measure_raw if spec["op"] == "raw" else measure_sql_poll
     print(json.dumps(measure(spec)))
     return 0
 
@@ -260,13 +261,15 @@ def seeded_database(folder: Any, rows: int) -> tuple[LocalPostgres, str]:
     return server, server.url()
 
 
-SIDES = (*(("sql-poll", size) for size in BATCH_SIZES), ("raw", 0))
+SIDES = (*(("sql-poll", size) for size in BATCH_SIZES), ("in-process", DEFAULT_BATCH), ("raw", 0))
 
 
 def _label(side: tuple[str, int]) -> str:
     op, size = side
     if op == "raw":
         return "raw kafka-python loop"
+    if op == "in-process":
+        return f"sql-poll, batch_size {size:,}, encode_in_worker false"
     default = " (default)" if size == DEFAULT_BATCH else ""
     return f"sql-poll, batch_size {size:,}{default}"
 
@@ -347,14 +350,19 @@ def section(results: list[dict[str, Any]], rows: int, repeats: int, load: float)
                 "timestamp converted to the schema's logical types), encoded, and published "
                 "with its batch's position in one Kafka transaction per batch by the hub's "
                 "`SourceRunner`; timed from its first poll to the poll that finds no more "
-                "rows. The *raw loop* sends the very same encoded records (same keys, "
+                "rows. By default (`encode_in_worker`) the poll reads only the ids of a batch "
+                "and the runtime's encoding worker, a second process, reads its rows, maps "
+                "and encodes them while the runner sends; with `encode_in_worker false` the "
+                "poll does it all on the runner's interpreter. The *raw loop* sends the "
+                "very same encoded records (same keys, "
                 "values, headers, a topic with 3 partitions) from a kafka-python "
                 "`KafkaProducer` (`send()` per record, one `flush()`), with the runner's "
                 "settings `acks=all`, `linger.ms=5`, idempotence on, but no transactions; "
                 "building its records happens before its clock starts. Each side runs in a "
                 "fresh interpreter; *peak RSS* is that process's high-water mark of "
                 "resident memory (`VmHWM` in `/proc`, read while it runs), interpreter "
-                "included; the raw loop's holds all its records at once, sql-poll's one batch."
+                "included, plus its encoding worker's; the raw loop's holds all its records "
+                "at once, sql-poll's about one batch."
             ),
         ]
     )
