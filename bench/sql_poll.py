@@ -22,20 +22,18 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from kafka import KafkaProducer
 from prometheus_client import CollectorRegistry
 
-from bench import report
-from bench.broker import ROOT, BenchKafka
 from bench.proc import MeasureFailed, run_measured
 from connectors.sql_poll.config import SqlPollConfig
 from connectors.sql_poll.source import SqlPollSource
 from hub.connection import KafkaConnection
 from hub.events import Catalog, Encoder, Event
-from hub.localpg import LocalPostgres
 from hub.runtime.metrics import SourceMetrics
 from hub.runtime.positions import positions_topic_spec
 from hub.runtime.source_runner import SourceRunner
@@ -57,6 +55,12 @@ BATCH_SIZES = (DEFAULT_BATCH, 1000)  # the default, and a fifth of it
 GOAL_RATIO = 0.7
 GOAL_RSS_MB = 150
 COMMAND = ".venv/bin/python -m bench sql_poll"
+if TYPE_CHECKING:  # the measured child imports only what the hub runs
+    from bench.broker import BenchKafka
+    from hub.localpg import LocalPostgres
+
+ROOT = Path(__file__).resolve().parents[1]
+
 SOURCE = "bench-sql-poll"
 
 TABLE = """
@@ -249,6 +253,8 @@ def _measure(kafka: BenchKafka, side: tuple[str, int], db: str, rows: int) -> di
 
 
 def seeded_database(folder: Any, rows: int) -> tuple[LocalPostgres, str]:
+    from hub.localpg import LocalPostgres
+
     server = LocalPostgres(folder).start()
     engine = sa.create_engine(server.url())
     try:
@@ -292,6 +298,8 @@ def _reading(median: Callable[[tuple[str, int]], float], rows: int) -> str:
 
 
 def section(results: list[dict[str, Any]], rows: int, repeats: int, load: float) -> str:
+    from bench import report
+
     def rates(side: tuple[str, int]) -> list[float]:
         return [r["rate"] for r in results if r["side"] == side]
 
