@@ -24,7 +24,8 @@ from sqlalchemy import Connection, Engine, create_engine, func, inspect, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.types import DateTime
 
-from hub.sdk import FatalError, TransientError
+from connectors.sql_poll.failures import first_line, rejected, unavailable
+from hub.sdk import FatalError
 
 log = logging.getLogger(__name__)
 
@@ -71,14 +72,11 @@ class Database:
         except sa_exc.DBAPIError as exc:
             if isinstance(exc, _TRANSIENT) or exc.connection_invalidated:
                 self.dispose()
-                raise TransientError(f"database unavailable: {_first_line(exc)}") from None
-            raise FatalError(
-                f"connector {self.connector}: the database rejected the query: "
-                f"{_first_line(exc)}; check config.table, config.where and the column names"
-            ) from None
+                raise unavailable(exc) from None
+            raise rejected(self.connector, exc) from None
         except _TRANSIENT as exc:
             self.dispose()
-            raise TransientError(f"database unavailable: {_first_line(exc)}") from None
+            raise unavailable(exc) from None
 
     def columns(self, conn: Connection, table: str) -> dict[str, bool | None]:
         """The table's column names, each with whether it is an aware timestamp
@@ -107,14 +105,8 @@ class Database:
             try:
                 self._engine.dispose()
             except sa_exc.SQLAlchemyError as exc:  # closing a broken connection may fail
-                log.debug("%s: disposing the pool: %s", self.connector, _first_line(exc))
+                log.debug("%s: disposing the pool: %s", self.connector, first_line(exc))
 
     def close(self) -> None:
         self.dispose()
         self._engine = None
-
-
-def _first_line(exc: BaseException) -> str:
-    cause = getattr(exc, "orig", None) or exc
-    lines = str(cause).strip().splitlines()
-    return lines[0] if lines else type(cause).__name__

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from connectors.sql_poll.event_config import EventMapping, OutboxColumns
+from connectors.sql_poll.failures import rejected, unavailable
 from connectors.sql_poll.mapping import RowMapper, RowProblem
 from connectors.sql_poll.outbox import OutboxReader
 from hub.events import Catalog, Event, EventSchema, InvalidEvent
-from hub.sdk import DeadLetter, FatalError, NameIds, TransientError
+from hub.sdk import DeadLetter, NameIds
 
 _IDS = uuid.UUID("3b8f4f0e-5a57-4c1e-9a0c-7d2e61c4b9a3")
 ERROR_CLASS = "BadRow"
@@ -196,13 +197,10 @@ def _rows(connector: str, statement: Statement) -> Iterator[dict[str, Any]]:
             conn.rollback()  # end the read's transaction: no idle-in-transaction session
     except (driver.OperationalError, driver.InterfaceError) as exc:
         _disconnect()
-        raise TransientError(f"database unavailable: {_first_line(exc)}") from None
+        raise unavailable(exc) from None
     except driver.Error as exc:
         _disconnect()
-        raise FatalError(
-            f"connector {connector}: the database rejected the query: {_first_line(exc)}; "
-            "check config.table, config.where and the column names"
-        ) from None
+        raise rejected(connector, exc) from None
 
 
 def _connect(driver: Any, statement: Statement) -> Any:
@@ -220,10 +218,6 @@ def _disconnect() -> None:
         _, conn = _connection.pop()
         with contextlib.suppress(Exception):  # a broken connection may fail to close too
             conn.close()
-
-
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def _text(value: Any) -> str:

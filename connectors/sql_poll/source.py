@@ -31,18 +31,9 @@ from connectors.sql_poll.checks import column_problems, mapping_schema, misconfi
 from connectors.sql_poll.config import SqlPollConfig
 from connectors.sql_poll.database import Database
 from connectors.sql_poll.query import Found, RowQuery, upper_bound
-from connectors.sql_poll.rows import (
-    ERROR_CLASS,
-    EventMaking,
-    RowEventMaker,
-    RowEvents,
-    Statement,
-    name_uuid,
-)
+from connectors.sql_poll.rows import EventMaking, RowEventMaker, RowEvents, Statement
 from hub.events import EventSchema, source_uri
 from hub.sdk import Batch, DeadLetter, FatalError, Position, Source, SourceContext
-
-__all__ = ["ERROR_CLASS", "SqlPollSource", "name_uuid"]  # the ids and dead letters it makes
 
 log = logging.getLogger(__name__)
 
