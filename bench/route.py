@@ -64,6 +64,7 @@ from hub.routing.pipeline import Pipeline
 from hub.routing.runner import RouteRunner
 from hub.routing.transform import Transform
 from hub.runtime.app import Runtime
+from hub.runtime.producers import TRANSACTION_STEP_RETRY_MS
 from hub.runtime.retry import TRANSACTION_RETRY_BACKOFF_MS
 from hub.runtime.topics import (
     TopicSpec,
@@ -264,7 +265,9 @@ def run_raw(spec: dict[str, Any]) -> dict[str, Any]:
         transactional_id=f"{spec['group']}.{uuid.uuid4().hex}",
         acks="all",
         linger_ms=5,
-        retry_backoff_ms=TRANSACTION_RETRY_BACKOFF_MS,  # the route's producer settings
+        # the route's wait before resending a refused transaction request; kafka-python's
+        # public setting shortens its other retries too, of which a healthy broker has none
+        retry_backoff_ms=TRANSACTION_STEP_RETRY_MS,
     )
     out = spec["output"]
     deadline = time.monotonic() + spec["timeout"]
@@ -795,7 +798,7 @@ def section(
         "returned into one transaction, and kafka-python sends a transaction's requests to "
         "the broker one after the other: adding the partitions, the records, adding the "
         "consumed offsets, committing them, ending the transaction (asking again after "
-        f"{TRANSACTION_RETRY_BACKOFF_MS} ms while the previous transaction's commit markers "
+        f"{TRANSACTION_STEP_RETRY_MS} ms while the previous transaction's commit markers "
         "are still being written); only once the markers are written does a "
         "`read_committed` consumer see the records. kafka-python 3.0.12 sends "
         "AddPartitionsToTxn and EndTxn at most in version 3, so the transaction protocol "
@@ -892,8 +895,11 @@ def section(
                 "*as it is*: no transform and no `event:`, the event re-encoded to the "
                 "output topic. The *pass-through* is plain kafka-python with the route's "
                 f"settings (`read_committed`, `max_poll_records={MAX_POLL_RECORDS}`, a "
-                'transactional producer with `acks="all"`, `linger_ms=5`, '
-                f"`retry_backoff_ms={TRANSACTION_RETRY_BACKOFF_MS}`): per poll "
+                'transactional producer with `acks="all"`, `linger_ms=5`, and a '
+                f"refused transaction request sent again after {TRANSACTION_STEP_RETRY_MS} "
+                "ms: the route shortens only that wait of its producer's sender and keeps "
+                f"`retry_backoff_ms={TRANSACTION_RETRY_BACKOFF_MS}` for the rest, the "
+                f"pass-through sets `retry_backoff_ms={TRANSACTION_STEP_RETRY_MS}`): per poll "
                 "`begin_transaction()`, `send()` of each record's key, value and "
                 "headers unchanged, `send_offsets_to_transaction()`, "
                 "`commit_transaction()`. The output topics have "

@@ -39,7 +39,8 @@ from hub.routing.deadletter import Failure, deadletter_headers
 from hub.routing.pipeline import Pipeline
 from hub.routing.types import KafkaSink, PermanentError, Sink, SinkContext
 from hub.runtime.metrics import RouteMetrics
-from hub.runtime.retry import TRANSACTION_RETRY_BACKOFF_MS, RetryPolicy, retrying
+from hub.runtime.producers import transactional_producer
+from hub.runtime.retry import RetryPolicy, retrying
 from hub.runtime.topics import deadletter_topic
 from hub.runtime.transactions import TransactionSends
 from hub.sdk.errors import FatalError
@@ -152,15 +153,7 @@ class RouteRunner:
         consumer group's generation fences a stale process (KIP-447), not the id."""
         if not isinstance(self.sink, KafkaSink):
             return KafkaProducer(**self.conn.client_config(), acks="all", linger_ms=5)
-        producer = KafkaProducer(
-            **self.conn.client_config(),
-            acks="all",
-            linger_ms=5,
-            retry_backoff_ms=TRANSACTION_RETRY_BACKOFF_MS,
-            transactional_id=f"{self.group}.{uuid.uuid4().hex}",
-        )
-        producer.init_transactions()
-        return producer
+        return transactional_producer(self.conn.client_config(), f"{self.group}.{uuid.uuid4().hex}")
 
     def _close(self) -> None:
         if self._executor is not None:

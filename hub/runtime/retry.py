@@ -22,12 +22,11 @@ from hub.sdk.errors import TransientError
 TRANSACTION_RETRY_BACKOFF_MS = 20
 """kafka-python's ``retry_backoff_ms`` for the hub's transactional producers.
 
-A transaction begun right after the previous one committed is refused with
-CONCURRENT_TRANSACTIONS until the broker has written the previous one's commit markers;
-kafka-python then waits ``retry_backoff_ms`` (100 ms by default) before it asks again,
-once for adding the consumed offsets and once for adding partitions. Back-to-back
-transactions (a Kafka sink route under load, sql-poll batches) lost up to 200 ms each
-that way. 20 ms is what the Java client waits before retrying in this case.
+kafka-python waits ``retry_backoff_ms`` (100 ms by default) before it resends a failed
+batch or asks again for metadata, and, unless hub.runtime.producers shortens it, before it
+resends a transaction request the broker refused with CONCURRENT_TRANSACTIONS. 20 ms keeps
+those retries prompt without asking a broker that is down for metadata every few
+milliseconds.
 """
 
 

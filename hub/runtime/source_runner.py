@@ -41,7 +41,8 @@ from hub.runtime.deadletters import deadletter_headers
 from hub.runtime.encoding_worker import Encoded, EncodingWorker, encoded
 from hub.runtime.metrics import SourceMetrics
 from hub.runtime.positions import encode_position, load_position
-from hub.runtime.retry import TRANSACTION_RETRY_BACKOFF_MS, RetryPolicy, retrying
+from hub.runtime.producers import transactional_producer
+from hub.runtime.retry import RetryPolicy, retrying
 from hub.runtime.topics import deadletter_topic
 from hub.runtime.transactions import TransactionSends
 from hub.sdk.errors import FatalError, TransientError
@@ -288,13 +289,10 @@ class SourceRunner:
     # -- Kafka -------------------------------------------------------------------------
     def _connect(self) -> KafkaProducer:
         if self._producer is None:
-            producer = KafkaProducer(
-                **self.conn.client_config(),
-                transactional_id=transactional_id(self.prefix, self.name),
-                acks="all",
-                linger_ms=5,
+            producer = transactional_producer(
+                self.conn.client_config(),
+                transactional_id(self.prefix, self.name),
                 **{
-                    "retry_backoff_ms": TRANSACTION_RETRY_BACKOFF_MS,
                     # A batch may be a whole BgMax file: allow the broker's longest
                     # transaction (transaction.max.timeout.ms, 15 min by default) rather
                     # than the client's 60 s, after which the broker aborts it.
@@ -302,7 +300,6 @@ class SourceRunner:
                     **self.producer_config,
                 },
             )
-            producer.init_transactions()
             self._producer = producer
             self.position = load_position(self.conn, self.positions_topic, self.name)
             log.info("source %s starts at position %s", self.name, self.position)
