@@ -21,10 +21,10 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
-from typing import Any
+from typing import Any, cast
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
@@ -37,7 +37,10 @@ from hub.connection import KafkaConnection
 from hub.events import Decoder, EventError
 from hub.routing.deadletter import Failure, deadletter_headers
 from hub.routing.pipeline import Pipeline
+from hub.routing.processing import FILTERED, Outcome, Processing, Refused, RouteWork
 from hub.routing.types import KafkaSink, PermanentError, Sink, SinkContext
+from hub.routing.worker import RouteWorker
+from hub.runtime.child import WorkerGone
 from hub.runtime.metrics import RouteMetrics
 from hub.runtime.producers import transactional_producer
 from hub.runtime.retry import RetryPolicy, retrying
@@ -79,7 +82,10 @@ class RouteRunner:
         stopping: threading.Event,
         sink_context: SinkContext | None = None,
         max_poll_records: int = 200,
+        work: RouteWork | None = None,
     ) -> None:
+        """``work``: a Kafka sink's decoding, pipeline and records are made by a
+        :class:`RouteWorker` process set up with it (see hub.routing.worker)."""
         self.spec = spec
         self.name = spec.name
         self.pipeline = pipeline
@@ -100,6 +106,9 @@ class RouteRunner:
         self.consumer: KafkaConsumer | None = None
         self.producer: KafkaProducer | None = None
         self._sends = TransactionSends()  # the open transaction's (Kafka sink)
+        self._work = work if isinstance(sink, KafkaSink) else None
+        self._worker: RouteWorker | None = None
+        self._processing: Processing | None = None  # a Kafka sink's, in this process
         self._done: dict[TopicPartition, int] = {}
         self._committed: dict[TopicPartition, int] = {}
         self.sink_label = type(sink).__name__
@@ -127,6 +136,8 @@ class RouteRunner:
 
     def _open(self) -> None:
         self.sink.open(self.sink_context)
+        if isinstance(self.sink, KafkaSink):
+            self._processing = Processing(self.decoder, self.pipeline, self.sink)
         self.producer = self._new_producer()
         self.consumer = KafkaConsumer(
             **self.conn.client_config(),
@@ -158,6 +169,8 @@ class RouteRunner:
     def _close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
+        if self._worker is not None:
+            self._worker.close()
         try:
             if self.consumer is not None and not isinstance(self.sink, KafkaSink):
                 self.commit()
@@ -191,6 +204,10 @@ class RouteRunner:
                 if isinstance(self.sink, KafkaSink):  # a failed transaction may leave the
                     self._replace_producer()  # producer in an error state for good
                 self.stopping.wait(1.0)
+            except WorkerGone as exc:  # its transaction was aborted: read the batch again
+                log.warning("route %s: %s; starting it again, rewinding", self.name, exc)
+                self._worker = None
+                self._rewind()
         self._update_lag()
 
     def _deliver_all(self, polled: Mapping[TopicPartition, list[Any]]) -> None:
@@ -302,20 +319,32 @@ class RouteRunner:
         assert self.producer is not None
         assert self.consumer is not None
         producer = self.producer
+        records = [record for batch in polled.values() for record in batch]
         times: list[float] = []  # each published event's time (Unix seconds)
         filtered = 0
         self._sends = sends = TransactionSends()
+        send, watch = producer.send, sends.watch
         producer.begin_transaction()
         try:
-            offsets = {}
-            for tp, records in polled.items():
-                for record in records:
-                    filtered += self._publish(record, times)
-                offsets[tp] = OffsetAndMetadata(records[-1].offset + 1, "", -1)
+            for record, outcome in zip(records, self._outcomes(records), strict=True):
+                if outcome is FILTERED:
+                    filtered += 1
+                elif type(outcome[0]) is list:
+                    out, moment = outcome
+                    for topic, key, value, headers in out:
+                        watch(send(topic, key=key, value=value, headers=headers))
+                    times.append(moment)
+                else:  # the record cannot be decoded, or the sink refused it for good
+                    now = dt.datetime.now(dt.UTC)
+                    error_class, message = cast(Refused, outcome)
+                    self._dead_letter(record, Failure(error_class, message, 1, now, now))
+            offsets = {
+                tp: OffsetAndMetadata(batch[-1].offset + 1, "", -1) for tp, batch in polled.items()
+            }
             producer.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
             producer.commit_transaction()
             sends.check()
-        except KafkaError:
+        except (KafkaError, WorkerGone):
             try:
                 producer.abort_transaction()
             except KafkaError as exc:
@@ -325,7 +354,7 @@ class RouteRunner:
         for tp, offset in offsets.items():
             self._committed[tp] = offset.offset
         # counted per transaction: what the metrics say is then what Kafka holds
-        self._consumed.inc(sum(len(records) for records in polled.values()))
+        self._consumed.inc(len(records))
         if filtered:
             self._filtered.inc(filtered)
         if times:
@@ -335,25 +364,15 @@ class RouteRunner:
                 observe(max(0.0, committed - moment))
             self._last_delivery.set(committed)
 
-    def _publish(self, record: Any, times: list[float]) -> int:
-        """Decode, process and send one record in the transaction; 1 if filtered out."""
-        assert self.producer is not None
-        assert isinstance(self.sink, KafkaSink)
-        try:
-            event = self.decoder.decode_record(record)
-            delivery = self.pipeline.process(event)
-            if delivery is None:
-                return 1
-            out = self.sink.records(delivery)
-        except (EventError, PermanentError) as exc:
-            now = dt.datetime.now(dt.UTC)
-            self._dead_letter(record, Failure(type(exc).__name__, str(exc), 1, now, now))
-            return 0
-        send, watch = self.producer.send, self._sends.watch
-        for rec in out:
-            watch(send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers))
-        times.append(event.time.timestamp())
-        return 0
+    def _outcomes(self, records: list[Any]) -> Iterator[Outcome]:
+        """What each record comes to (hub.routing.processing), made here or by the worker."""
+        if self._work is None:
+            assert self._processing is not None
+            outcome = self._processing.outcome
+            return (outcome(r.key, r.value, r.headers) for r in records)
+        if self._worker is None or not self._worker.alive:
+            self._worker = RouteWorker(self._work)
+        return self._worker.outcomes([(r.key, r.value, r.headers) for r in records])
 
     # -- offsets -----------------------------------------------------------------------
     def commit(self, only: set[TopicPartition] | None = None) -> None:
