@@ -181,7 +181,7 @@ def _instrument(spec: dict[str, Any]) -> StepTimes | None:
         return None
     steps = StepTimes()
     steps.wrap(KafkaConsumer, "poll", "poll")
-    steps.wrap(Decoder, "decode_record", "decode")
+    steps.wrap(Decoder, "decode", "decode")
     steps.wrap(Pipeline, "process", "pipeline")
     steps.wrap(Transform, "apply", "transform")
     steps.wrap(TopicSink, "records", "sink")

@@ -37,10 +37,8 @@ from hub.connection import KafkaConnection
 from hub.events import Decoder, EventError
 from hub.routing.deadletter import Failure, deadletter_headers
 from hub.routing.pipeline import Pipeline
-from hub.routing.processing import FILTERED, Outcome, Processing, Refused, RouteWork
+from hub.routing.processing import FILTERED, Outcome, Processing, Refused
 from hub.routing.types import KafkaSink, PermanentError, Sink, SinkContext
-from hub.routing.worker import RouteWorker
-from hub.runtime.child import WorkerGone
 from hub.runtime.metrics import RouteMetrics
 from hub.runtime.producers import transactional_producer
 from hub.runtime.retry import RetryPolicy, retrying
@@ -82,10 +80,7 @@ class RouteRunner:
         stopping: threading.Event,
         sink_context: SinkContext | None = None,
         max_poll_records: int = 200,
-        work: RouteWork | None = None,
     ) -> None:
-        """``work``: a Kafka sink's decoding, pipeline and records are made by a
-        :class:`RouteWorker` process set up with it (see hub.routing.worker)."""
         self.spec = spec
         self.name = spec.name
         self.pipeline = pipeline
@@ -106,8 +101,6 @@ class RouteRunner:
         self.consumer: KafkaConsumer | None = None
         self.producer: KafkaProducer | None = None
         self._sends = TransactionSends()  # the open transaction's (Kafka sink)
-        self._work = work if isinstance(sink, KafkaSink) else None
-        self._worker: RouteWorker | None = None
         self._processing: Processing | None = None  # a Kafka sink's, in this process
         self._done: dict[TopicPartition, int] = {}
         self._committed: dict[TopicPartition, int] = {}
@@ -169,8 +162,6 @@ class RouteRunner:
     def _close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
-        if self._worker is not None:
-            self._worker.close()
         try:
             if self.consumer is not None and not isinstance(self.sink, KafkaSink):
                 self.commit()
@@ -204,10 +195,6 @@ class RouteRunner:
                 if isinstance(self.sink, KafkaSink):  # a failed transaction may leave the
                     self._replace_producer()  # producer in an error state for good
                 self.stopping.wait(1.0)
-            except WorkerGone as exc:  # its transaction was aborted: read the batch again
-                log.warning("route %s: %s; starting it again, rewinding", self.name, exc)
-                self._worker = None
-                self._rewind()
         self._update_lag()
 
     def _deliver_all(self, polled: Mapping[TopicPartition, list[Any]]) -> None:
@@ -344,7 +331,7 @@ class RouteRunner:
             producer.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
             producer.commit_transaction()
             sends.check()
-        except (KafkaError, WorkerGone):
+        except KafkaError:
             try:
                 producer.abort_transaction()
             except KafkaError as exc:
@@ -365,14 +352,10 @@ class RouteRunner:
             self._last_delivery.set(committed)
 
     def _outcomes(self, records: list[Any]) -> Iterator[Outcome]:
-        """What each record comes to (hub.routing.processing), made here or by the worker."""
-        if self._work is None:
-            assert self._processing is not None
-            outcome = self._processing.outcome
-            return (outcome(r.key, r.value, r.headers) for r in records)
-        if self._worker is None or not self._worker.alive:
-            self._worker = RouteWorker(self._work)
-        return self._worker.outcomes([(r.key, r.value, r.headers) for r in records])
+        """What each record comes to (hub.routing.processing)."""
+        assert self._processing is not None
+        outcome = self._processing.outcome
+        return (outcome(r.key, r.value, r.headers) for r in records)
 
     # -- offsets -----------------------------------------------------------------------
     def commit(self, only: set[TopicPartition] | None = None) -> None:
