@@ -1,4 +1,5 @@
-"""Shared pieces of the route integration tests: topics, events in, hub.yaml, waiting."""
+"""Shared pieces of the route integration tests: topics, events in, hub.yaml, the runtime,
+waiting."""
 
 from __future__ import annotations
 
@@ -6,13 +7,17 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kafka import KafkaProducer
 
+from hub.config import load_config
 from hub.events import Catalog, Encoder, Event
+from hub.runtime.app import Runtime
 from hub.runtime.topics import TopicSpec, ensure_topics, event_topics
+from hub.sdk import Registry
 from tests.kafka_env import KafkaUnderTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,3 +69,15 @@ def hub(*args: str, wait: bool = True) -> subprocess.Popen[str]:
     if wait:
         proc.wait(120)
     return proc
+
+
+@contextmanager
+def running(config: Path, kafka: KafkaUnderTest, catalog: Catalog) -> Iterator[Runtime]:
+    """The hub's runtime for ``config``, in this process (no HTTP server)."""
+    loaded = load_config(config, Registry.discover(), os.environ, catalog)
+    runtime = Runtime(loaded, conn=kafka.connection, catalog=catalog, serve_http=False)
+    runtime.start()
+    try:
+        yield runtime
+    finally:
+        runtime.stop()

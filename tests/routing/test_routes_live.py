@@ -3,26 +3,20 @@ scale-out and personal data."""
 
 from __future__ import annotations
 
-import os
 import signal
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from hub.config import load_config
 from hub.events import Catalog, Decoder
 from hub.routing.runner import group_id
-from hub.runtime.app import Runtime
 from hub.runtime.reading import read_committed
-from hub.sdk import Registry
 from tests.factories import case_opened
 from tests.kafka_env import KafkaUnderTest
-from tests.routing.helpers import hub, hub_yaml, publish, wait_for
+from tests.routing.helpers import hub, hub_yaml, publish, running, wait_for
 from tests.routing.target import Department
 
 pytestmark = pytest.mark.integration
@@ -36,17 +30,6 @@ def _http_route(name: str, url: str, extra: str = "", retry: str = FAST_RETRY) -
         f"  - name: {name}\n    from: {{domains: [registry]}}\n{extra}"
         f"    sink: {{type: http, config: {{url: '{url}'}}}}\n{retry}"
     )
-
-
-@contextmanager
-def running(config: Path, kafka: KafkaUnderTest, catalog: Catalog) -> Iterator[Runtime]:
-    loaded = load_config(config, Registry.discover(), os.environ, catalog)
-    runtime = Runtime(loaded, conn=kafka.connection, catalog=catalog, serve_http=False)
-    runtime.start()
-    try:
-        yield runtime
-    finally:
-        runtime.stop()
 
 
 def test_ten_thousand_events_over_three_routes_with_a_flaky_target(
