@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
+from dataclasses import dataclass
 from typing import Any, cast
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
@@ -37,8 +38,10 @@ from hub.connection import KafkaConnection
 from hub.events import Decoder, EventError
 from hub.routing.deadletter import Failure, deadletter_headers
 from hub.routing.pipeline import Pipeline
-from hub.routing.processing import FILTERED, Outcome, Processing, Refused
+from hub.routing.processing import FILTERED, Outcome, Processing, Refused, RouteWork
 from hub.routing.types import KafkaSink, PermanentError, Sink, SinkContext
+from hub.routing.worker import RouteWorker
+from hub.runtime.child import WorkerGone
 from hub.runtime.metrics import RouteMetrics
 from hub.runtime.producers import transactional_producer
 from hub.runtime.retry import RetryPolicy, retrying
@@ -54,15 +57,30 @@ def group_id(prefix: str, route: str) -> str:
     return f"{prefix}.route.{route}"
 
 
+class _Rebalanced(Exception):
+    """Partitions moved while the next batch was read ahead of a commit."""
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """A batch polled before the previous transaction committed, and its outcomes, which
+    the route's worker is already making."""
+
+    polled: dict[TopicPartition, list[Any]]
+    outcomes: Iterator[Outcome]
+
+
 class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
     def __init__(self, runner: RouteRunner) -> None:
         self.runner = runner
 
     def on_partitions_revoked(self, revoked: Any) -> None:
+        self.runner.rebalances += 1
         self.runner.commit(only=set(revoked))
         self.runner.forget(revoked)
 
     def on_partitions_assigned(self, assigned: Any) -> None:
+        self.runner.rebalances += 1
         log.info("route %s: assigned %s", self.runner.name, sorted(map(tuple, assigned)))
 
 
@@ -80,7 +98,10 @@ class RouteRunner:
         stopping: threading.Event,
         sink_context: SinkContext | None = None,
         max_poll_records: int = 200,
+        work: RouteWork | None = None,
     ) -> None:
+        """``work``: a Kafka sink's records are decoded, processed and encoded by a
+        :class:`RouteWorker` process set up with it (see hub.routing.worker)."""
         self.spec = spec
         self.name = spec.name
         self.pipeline = pipeline
@@ -101,6 +122,10 @@ class RouteRunner:
         self.consumer: KafkaConsumer | None = None
         self.producer: KafkaProducer | None = None
         self._sends = TransactionSends()  # the open transaction's (Kafka sink)
+        self._work = work if isinstance(sink, KafkaSink) else None
+        self._worker: RouteWorker | None = None
+        self._ahead: Ahead | None = None  # a batch read ahead, its outcomes under way
+        self.rebalances = 0  # partitions revoked or assigned, counted by the listener
         self._processing: Processing | None = None  # a Kafka sink's, in this process
         self._done: dict[TopicPartition, int] = {}
         self._committed: dict[TopicPartition, int] = {}
@@ -162,6 +187,7 @@ class RouteRunner:
     def _close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True)
+        self._drop_worker()
         try:
             if self.consumer is not None and not isinstance(self.sink, KafkaSink):
                 self.commit()
@@ -181,11 +207,12 @@ class RouteRunner:
     # -- one poll ----------------------------------------------------------------------
     def _step(self) -> None:
         assert self.consumer is not None
-        polled = self.consumer.poll(timeout_ms=500)
+        ahead, self._ahead = self._ahead, None
+        polled = ahead.polled if ahead is not None else self.consumer.poll(timeout_ms=500)
         if polled:
             try:
                 if isinstance(self.sink, KafkaSink):
-                    self._transact(polled)
+                    self._transact(polled, ahead.outcomes if ahead is not None else None)
                 else:
                     self._deliver_all(polled)
                     self.commit()
@@ -195,6 +222,13 @@ class RouteRunner:
                 if isinstance(self.sink, KafkaSink):  # a failed transaction may leave the
                     self._replace_producer()  # producer in an error state for good
                 self.stopping.wait(1.0)
+            except _Rebalanced:  # the transaction was aborted: what is ours is read again
+                log.info("route %s: partitions moved while reading ahead, rewinding", self.name)
+                self._rewind()
+            except WorkerGone as exc:  # the transaction was aborted: read the batch again
+                log.warning("route %s: %s; starting it again, rewinding", self.name, exc)
+                self._drop_worker()
+                self._rewind()
         self._update_lag()
 
     def _deliver_all(self, polled: Mapping[TopicPartition, list[Any]]) -> None:
@@ -302,7 +336,13 @@ class RouteRunner:
         )
 
     # -- exactly once into Kafka -------------------------------------------------------
-    def _transact(self, polled: Mapping[TopicPartition, list[Any]]) -> None:
+    def _transact(
+        self,
+        polled: Mapping[TopicPartition, list[Any]],
+        outcomes: Iterator[Outcome] | None = None,
+    ) -> None:
+        """Publish what ``polled`` comes to (``outcomes``, when already under way) and
+        commit its offsets, in one transaction."""
         assert self.producer is not None
         assert self.consumer is not None
         producer = self.producer
@@ -313,7 +353,9 @@ class RouteRunner:
         send, watch = producer.send, sends.watch
         producer.begin_transaction()
         try:
-            for record, outcome in zip(records, self._outcomes(records), strict=True):
+            if outcomes is None:
+                outcomes = self._outcomes(records)
+            for record, outcome in zip(records, outcomes, strict=True):
                 if outcome is FILTERED:
                     filtered += 1
                 elif type(outcome[0]) is list:
@@ -328,10 +370,13 @@ class RouteRunner:
             offsets = {
                 tp: OffsetAndMetadata(batch[-1].offset + 1, "", -1) for tp, batch in polled.items()
             }
+            if self._worker is not None and len(records) >= self.max_poll_records:
+                self._read_ahead()  # a backlog: the worker makes the next batch meanwhile
             producer.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
             producer.commit_transaction()
             sends.check()
-        except KafkaError:
+        except (KafkaError, WorkerGone, _Rebalanced):
+            self._drop_ahead()
             try:
                 producer.abort_transaction()
             except KafkaError as exc:
@@ -352,10 +397,43 @@ class RouteRunner:
             self._last_delivery.set(committed)
 
     def _outcomes(self, records: list[Any]) -> Iterator[Outcome]:
-        """What each record comes to (hub.routing.processing)."""
-        assert self._processing is not None
-        outcome = self._processing.outcome
-        return (outcome(r.key, r.value, r.headers) for r in records)
+        """What each record comes to (hub.routing.processing), made here or by the worker,
+        which starts on them at once."""
+        if self._work is None:
+            assert self._processing is not None
+            outcome = self._processing.outcome
+            return (outcome(r.key, r.value, r.headers) for r in records)
+        if self._worker is None or not self._worker.alive:
+            self._worker = RouteWorker(self._work)
+        return self._worker.outcomes([(r.key, r.value, r.headers) for r in records])
+
+    def _read_ahead(self) -> None:
+        """Poll the next batch before this transaction commits and hand it to the worker.
+
+        Polling may move partitions (a rebalance runs inside ``poll``); the open
+        transaction must then not commit offsets for them: it is aborted, and what the
+        process still owns is read again from the committed offsets.
+        """
+        assert self.consumer is not None
+        rebalances = self.rebalances
+        polled = self.consumer.poll(timeout_ms=0)
+        if self.rebalances != rebalances:
+            raise _Rebalanced()
+        if polled:
+            records = [record for batch in polled.values() for record in batch]
+            self._ahead = Ahead(polled, self._outcomes(records))
+
+    def _drop_ahead(self) -> None:
+        """Forget a batch read ahead (the rewind reads it again); its worker, stopped in
+        the middle of it, is started anew for the next batch."""
+        if self._ahead is not None:
+            self._ahead = None
+            self._drop_worker()
+
+    def _drop_worker(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.close()
 
     # -- offsets -----------------------------------------------------------------------
     def commit(self, only: set[TopicPartition] | None = None) -> None:

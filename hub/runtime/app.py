@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from hub.connection import KafkaConnection
 from hub.events import Catalog, Decoder, Encoder
 from hub.localkafka.probe import broker_answers
 from hub.routing.pipeline import Pipeline
+from hub.routing.processing import RouteWork
 from hub.routing.runner import RouteRunner
 from hub.routing.types import KafkaSink, Sink, SinkContext
 from hub.runtime.metrics import RouteMetrics, SourceMetrics
@@ -193,11 +195,35 @@ class Runtime:
             metrics=self.route_metrics,
             stopping=self.stopping,
             sink_context=SinkContext(name, self.stopping, self.catalog, self.encoder),
+            work=self._route_work(route, sink),
         )
         worker = Worker(name, "route", runner_failed=lambda: runner.failed)
         worker.thread = threading.Thread(target=runner.run, name=f"route-{name}", daemon=True)
         worker.thread.start()
         return worker
+
+    def _route_work(self, route: ResolvedRoute, sink: Sink | KafkaSink) -> RouteWork | None:
+        """What a Kafka-sink route's worker process needs (``process_in_worker``), with
+        a sink of its own, or None to do the work in this process."""
+        if not (route.spec.process_in_worker and isinstance(sink, KafkaSink)):
+            return None
+        own = route.sink_type.build(route.sink_config)
+        if not isinstance(own, KafkaSink):
+            return None
+        work = RouteWork(route.spec, self.catalog, self.prefix, own)
+        try:
+            pickle.dumps(work)
+        except Exception as exc:  # a third-party sink that holds what cannot be pickled
+            log.warning(
+                "route %s: its %s sink cannot be handed to a worker process (%s: %s); the "
+                "route decodes, transforms and encodes in this process",
+                route.spec.name,
+                route.sink_type.name,
+                type(exc).__name__,
+                exc,
+            )
+            return None
+        return work
 
     def _serve(self, worker: Worker, source: PushSource, publisher: KafkaPublisher) -> None:
         self.metrics.up.labels(worker.name).set(1)

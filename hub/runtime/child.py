@@ -69,15 +69,25 @@ class ChildWorker:
     def run(self, job: Any) -> Generator[Any, None, None]:
         """The job's items, in order; raises what making them raised in the child.
 
-        A job left unfinished (the caller stops early, or fails) leaves the child in the
-        middle of it: the child is then closed, and this instance cannot be used again.
+        The job goes to the child at once, so it works on it while the caller does other
+        things; iterate what this returns to the end. A job left unfinished (the caller
+        stops early, or fails) leaves the child in the middle of it: the child is then
+        closed, and this instance cannot be used again.
         """
-        if self._busy:
-            raise RuntimeError(f"the worker {self.name} is still busy with another job")
-        self._busy = True
-        finished = False
+        if self._busy:  # the last job's items were never read to the end
+            self.close()
+            raise WorkerGone(f"the worker {self.name} was left in the middle of a job")
         try:
             self._conn.send(job)
+        except OSError as exc:
+            self.close()
+            raise WorkerGone(f"the worker {self.name} ended: {exc}") from exc
+        self._busy = True
+        return self._items()
+
+    def _items(self) -> Generator[Any, None, None]:
+        finished = False
+        try:
             while True:
                 try:
                     kind, payload = self._conn.recv()

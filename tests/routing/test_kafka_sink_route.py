@@ -1,8 +1,12 @@
-"""A Kafka-sink route against the real broker: derived events exactly once, the filter, and
-dead letters inside the transaction."""
+"""Kafka-sink routes against the real broker, their work done in the route's process or in
+its worker process: derived events exactly once, the filter, dead letters inside the
+transaction, reading ahead through a backlog, and a worker killed mid-stream."""
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -21,7 +25,7 @@ from tests.routing.helpers import hub_yaml, publish, running, wait_for
 pytestmark = pytest.mark.integration
 
 
-def _route(prefix: str) -> str:
+def _route(prefix: str, in_worker: bool) -> str:
     return (
         "  - name: status\n"
         "    from: {domains: [registry], types: [CaseOpened]}\n"
@@ -34,7 +38,23 @@ def _route(prefix: str) -> str:
         "      status: {const: OPEN}\n"
         '      reason: {template: "{data.caseType}: {data.title}"}\n'
         f"    sink: {{type: kafka, config: {{topic: {prefix}.status, event: CaseStatusChanged}}}}\n"
+        f"    process_in_worker: {'true' if in_worker else 'false'}\n"
     )
+
+
+def _route_workers() -> list[int]:
+    """This process's route worker processes."""
+    found = []
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children", encoding="ascii") as kids:
+            for pid in kids.read().split():
+                try:
+                    with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                        if b"hub.routing.worker" in cmdline.read():
+                            found.append(int(pid))
+                except OSError:
+                    continue
+    return found
 
 
 def _committed_offsets(kafka: KafkaUnderTest, group: str, topic: str) -> int:
@@ -45,8 +65,9 @@ def _committed_offsets(kafka: KafkaUnderTest, group: str, topic: str) -> int:
         consumer.close()
 
 
+@pytest.mark.parametrize("in_worker", [True, False], ids=["in-worker", "in-process"])
 def test_derived_events_filter_and_dead_letters_exactly_once(
-    kafka: KafkaUnderTest, catalog: Catalog, tmp_path: Path, unique: str
+    kafka: KafkaUnderTest, catalog: Catalog, tmp_path: Path, unique: str, in_worker: bool
 ) -> None:
     prefix = f"w{unique[-8:]}"
     events = [case_opened(i, key_space=40) for i in range(600)]
@@ -59,7 +80,7 @@ def test_derived_events_filter_and_dead_letters_exactly_once(
         garbage.send(source, key=b"KS 2026/00001", value=b"\xc3\x01not avro %d" % number)
     garbage.flush()
     garbage.close()
-    config = hub_yaml(tmp_path, kafka, prefix, _route(prefix))
+    config = hub_yaml(tmp_path, kafka, prefix, _route(prefix, in_worker))
     with running(config, kafka, catalog) as runtime:
         wait_for(
             lambda: len(read_committed(kafka.connection, [f"{prefix}.status"])) >= 540,
@@ -77,6 +98,7 @@ def test_derived_events_filter_and_dead_letters_exactly_once(
             "every record counted",
         )
         metrics = runtime.registry
+        assert bool(_route_workers()) is in_worker
     decoder = Decoder(catalog)
     derived = [
         decoder.decode_record(r) for r in read_committed(kafka.connection, [f"{prefix}.status"])
@@ -92,3 +114,48 @@ def test_derived_events_filter_and_dead_letters_exactly_once(
     delivered = {"route": "status", "sink": "TopicSink"}
     assert metrics.get_sample_value("hub_route_delivered_total", delivered) == 540.0
     assert _committed_offsets(kafka, group_id(prefix, "status"), source) == 605
+
+
+def test_a_worker_killed_mid_stream_is_started_again_and_nothing_is_lost_or_doubled(
+    kafka: KafkaUnderTest, catalog: Catalog, tmp_path: Path, unique: str
+) -> None:
+    prefix = f"x{unique[-8:]}"
+    events = [case_opened(i, key_space=40) for i in range(4_000)]
+    publish(kafka, catalog, prefix, events)
+    config = hub_yaml(tmp_path, kafka, prefix, _route(prefix, True))
+    out = f"{prefix}.status"
+    killed: list[int] = []
+    with running(config, kafka, catalog) as runtime:
+        wait_for(lambda: len(read_committed(kafka.connection, [out])) >= 300, 120, "a start")
+        for pid in _route_workers():
+            os.kill(pid, signal.SIGKILL)
+            killed.append(pid)
+        assert killed, "no route worker to kill"
+        wait_for(lambda: len(read_committed(kafka.connection, [out])) >= 4_000, 180, "the rest")
+        time.sleep(1.0)  # anything doubled would have come by now
+        assert all(w.healthy() for w in runtime.workers)
+        assert set(_route_workers()).isdisjoint(killed)  # a new worker took over
+    decoder = Decoder(catalog)
+    derived = Counter(decoder.decode_record(r).id for r in read_committed(kafka.connection, [out]))
+    assert derived == Counter(derived_id("status", e.id) for e in events)
+
+
+def test_a_second_process_joining_mid_backlog_loses_and_doubles_nothing(
+    kafka: KafkaUnderTest, catalog: Catalog, tmp_path: Path, unique: str
+) -> None:
+    """Partitions move while both processes read ahead through a backlog: each derived
+    event still comes out exactly once."""
+    prefix = f"j{unique[-8:]}"
+    events = [case_opened(i, key_space=60) for i in range(6_000)]
+    publish(kafka, catalog, prefix, events)
+    config = hub_yaml(tmp_path, kafka, prefix, _route(prefix, True))
+    out = f"{prefix}.status"
+    with running(config, kafka, catalog) as first:
+        wait_for(lambda: len(read_committed(kafka.connection, [out])) >= 400, 120, "a start")
+        with running(config, kafka, catalog) as second:
+            wait_for(lambda: len(read_committed(kafka.connection, [out])) >= 6_000, 240, "all")
+            time.sleep(1.0)  # anything doubled would have come by now
+            assert all(w.healthy() for w in first.workers + second.workers)
+    decoder = Decoder(catalog)
+    derived = Counter(decoder.decode_record(r).id for r in read_committed(kafka.connection, [out]))
+    assert derived == Counter(derived_id("status", e.id) for e in events)

@@ -106,3 +106,13 @@ _AT = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 def _fixed(number: int) -> Event:
     """A CaseOpened with its id and time fixed, so two processes make the very same one."""
     return replace(case_opened(number), id=f"event-{number}", time=_AT)
+
+
+def test_a_batch_never_read_leaves_the_worker_gone_for_the_next(worker: EncodingWorker) -> None:
+    """The batch goes to the worker at once; a caller that never reads it cannot give the
+    worker another: the worker is closed and the runner starts a new one."""
+    unread = worker.encode(Numbered(3))
+    with pytest.raises(WorkerGone, match="left in the middle of a job"):
+        worker.encode(Numbered(3))
+    assert not worker.alive
+    unread.close()
