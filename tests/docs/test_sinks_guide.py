@@ -11,10 +11,11 @@ import yaml
 
 from connectors.email_sink.connector import connector as email
 from connectors.http_sink.connector import connector as http
+from connectors.kafka_sink.connector import connector as kafka
 from connectors.sql_upsert.connector import connector as sql_upsert
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "sinks.md"
-TYPES = {c.name: c for c in (http, sql_upsert, email)}
+TYPES = {c.name: c for c in (http, sql_upsert, email, kafka)}
 ENV = {
     "ARCHIVE_API_TOKEN": "token",
     "BYGGLOV_DB_URL": "postgresql+psycopg://bygglov:secret@db.umea.se:5432/bygglov",
