@@ -234,11 +234,11 @@ def run_route(spec: dict[str, Any]) -> dict[str, Any]:
     transactions: list[tuple[float, int]] = []  # (seconds, events) of each
     original = RouteRunner._transact
 
-    def timed(runner: RouteRunner, polled: Any) -> None:  # on the route's thread
+    def timed(runner: RouteRunner, polled: Any, *ahead: Any) -> None:  # the route's thread
         if "start" not in marks:
             _mark(marks, "start", steps)
         started = time.perf_counter()
-        original(runner, polled)  # returns once the transaction has committed
+        original(runner, polled, *ahead)  # returns once the transaction has committed
         size = sum(len(records) for records in polled.values())
         transactions.append((time.perf_counter() - started, size))
         marks["count"] += size
