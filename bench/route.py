@@ -792,9 +792,15 @@ def section(
         "transforms and encodes them while the route's process sends the previous chunk "
         "and runs the transaction: the two processes spent "
         f"{cpu['derived']:,.0f} µs (derived) and {cpu['unchanged']:,.0f} µs (as it is) "
-        "per event together, more than in one process (each record crosses the pipe "
-        "twice), but on two cores, and the route reached "
-        f"{rate['derived'] / raw:.2f}× and {rate['unchanged'] / raw:.2f}×."
+        "per event together, "
+        + (
+            "more than in one process (each record crosses the pipe twice), but on two cores"
+            if cpu["derived"] > cpu["inprocess"]
+            else "less than one process spends, where the route's work and kafka-python's "
+            "threads take turns on one interpreter"
+        )
+        + f", and the route reached {rate['derived'] / raw:.2f}× and "
+        f"{rate['unchanged'] / raw:.2f}×."
     )
     floor = median(values(lat, "direct", "p50"))
 
@@ -805,8 +811,9 @@ def section(
     txn = {side: median(values(lat, side, "txn_seconds")) for side in ("derived", "raw")}
     if txn["derived"] > 1.2 * txn["raw"]:
         longer = (
-            "The route's transactions are longer because the same interpreter decodes, "
-            "transforms and encodes their events between kafka-python's requests."
+            "The route's transactions are longer: its worker decodes, transforms and "
+            "encodes their events, which cross the pipe to it and back, before the route "
+            "sends them."
         )
     else:
         size = median(values(lat, "derived", "txn_events"))
@@ -838,7 +845,16 @@ def section(
         "pass-through. "
     )
     raw_p99 = median(values(lat, "raw", "p99")) * 1000
-    if raw_p99 > GOAL_P99_MS:
+    route_p99 = median(values(lat, "derived", "p99")) * 1000
+    if route_p99 <= GOAL_P99_MS:
+        latency_text += (
+            f"The route's median p99, {route_p99:,.0f} ms, is within the goal (the bare "
+            f"pass-through's: {raw_p99:,.0f} ms); its worst run, "
+            f"{max(values(lat, 'derived', 'p99')) * 1000:,.0f} ms, shows how much one long "
+            "stall of the machine or the broker moves it, and the floor (the input read "
+            "directly) is part of every figure."
+        )
+    elif raw_p99 > GOAL_P99_MS:
         latency_text += (
             f"Even the bare pass-through stays above {GOAL_P99_MS:.0f} ms here "
             f"({raw_p99:,.0f} ms p99), so with kafka-python's transactions on this machine "
