@@ -137,6 +137,7 @@ class RouteRunner:
         self._delivered = metrics.delivered.labels(self.name, self.sink_label)
         self._end_to_end = metrics.end_to_end.labels(self.name)
         self._last_delivery = metrics.last_delivery.labels(self.name)
+        self._errors = metrics.errors
 
     # -- lifecycle ---------------------------------------------------------------------
     def run(self) -> None:
@@ -218,15 +219,18 @@ class RouteRunner:
                     self.commit()
             except KafkaError as exc:
                 log.warning("route %s: Kafka failed, rewinding: %s", self.name, exc)
+                self._errors.labels(self.name, f"kafka:{type(exc).__name__}").inc()
                 self._rewind()
                 if isinstance(self.sink, KafkaSink):  # a failed transaction may leave the
                     self._replace_producer()  # producer in an error state for good
                 self.stopping.wait(1.0)
             except _Rebalanced:  # the transaction was aborted: what is ours is read again
                 log.info("route %s: partitions moved while reading ahead, rewinding", self.name)
+                self._errors.labels(self.name, "rebalance").inc()
                 self._rewind()
             except WorkerGone as exc:  # the transaction was aborted: read the batch again
                 log.warning("route %s: %s; starting it again, rewinding", self.name, exc)
+                self._errors.labels(self.name, "worker").inc()
                 self._drop_worker()
                 self._rewind()
         self._update_lag()
@@ -403,7 +407,11 @@ class RouteRunner:
             assert self._processing is not None
             outcome = self._processing.outcome
             return (outcome(r.key, r.value, r.headers) for r in records)
-        if self._worker is None or not self._worker.alive:
+        if self._worker is not None and not self._worker.alive:  # it ended between batches
+            log.warning("route %s: its worker process ended; starting it again", self.name)
+            self._errors.labels(self.name, "worker").inc()
+            self._drop_worker()
+        if self._worker is None:
             self._worker = RouteWorker(self._work)
         return self._worker.outcomes([(r.key, r.value, r.headers) for r in records])
 

@@ -71,6 +71,7 @@ class RouteMetrics:
     filtered: Counter
     retried: Counter
     dead_letters: Counter
+    errors: Counter
     delivery_duration: Histogram
     end_to_end: Histogram
     lag: Gauge
@@ -96,6 +97,11 @@ class RouteMetrics:
             dead_letters=counter(
                 "hub_route_dead_letters",
                 "Events a route gave up on and sent to its dead-letter topic, by error class.",
+                ["route", "reason"],
+            ),
+            errors=counter(
+                "hub_route_errors",
+                "Batches a route read again from its committed offsets, by reason.",
                 ["route", "reason"],
             ),
             delivery_duration=Histogram(

@@ -120,21 +120,33 @@ def test_a_worker_killed_mid_stream_is_started_again_and_nothing_is_lost_or_doub
     kafka: KafkaUnderTest, catalog: Catalog, tmp_path: Path, unique: str
 ) -> None:
     prefix = f"x{unique[-8:]}"
-    events = [case_opened(i, key_space=40) for i in range(4_000)]
+    total = 20_000
+    events = [case_opened(i, key_space=40) for i in range(total)]
     publish(kafka, catalog, prefix, events)
     config = hub_yaml(tmp_path, kafka, prefix, _route(prefix, True))
     out = f"{prefix}.status"
     killed: list[int] = []
     with running(config, kafka, catalog) as runtime:
-        wait_for(lambda: len(read_committed(kafka.connection, [out])) >= 300, 120, "a start")
+
+        def consumed() -> float:
+            labels = {"route": "status"}
+            return runtime.registry.get_sample_value("hub_route_consumed_total", labels) or 0.0
+
+        wait_for(lambda: consumed() >= 1_000, 120, "a start")
         for pid in _route_workers():
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
         assert killed, "no route worker to kill"
-        wait_for(lambda: len(read_committed(kafka.connection, [out])) >= 4_000, 180, "the rest")
+        assert consumed() < total, "killed too late to prove anything"
+        wait_for(lambda: consumed() >= total, 240, "the rest")
         time.sleep(1.0)  # anything doubled would have come by now
         assert all(w.healthy() for w in runtime.workers)
         assert set(_route_workers()).isdisjoint(killed)  # a new worker took over
+        gone = runtime.registry.get_sample_value(
+            "hub_route_errors_total", {"route": "status", "reason": "worker"}
+        )
+        assert gone is not None
+        assert gone >= 1
     decoder = Decoder(catalog)
     derived = Counter(decoder.decode_record(r).id for r in read_committed(kafka.connection, [out]))
     assert derived == Counter(derived_id("status", e.id) for e in events)
