@@ -29,7 +29,6 @@ import dataclasses
 import datetime as dt
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -45,7 +44,7 @@ from kafka.structs import OffsetAndMetadata
 
 from bench import report
 from bench.broker import ROOT, BenchKafka
-from bench.cpu import Snapshot
+from bench.cpu import Snapshot, own_seconds, process_seconds
 from bench.proc import MeasureFailed, children, high_water_kib, run_measured
 from bench.readback import (
     StepTimes,
@@ -131,17 +130,7 @@ def _catalog() -> Catalog:
 
 def _cpu() -> float:
     """CPU seconds of this process and its children (a route's worker) so far."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime + sum(map(_child_cpu, children()))
-
-
-def _child_cpu(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:  # it has ended
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return own_seconds() + sum(map(process_seconds, children()))
 
 
 def _peak_rss_mib() -> float:
