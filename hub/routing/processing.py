@@ -5,7 +5,7 @@ for the end-to-end latency), ``FILTERED`` when the route leaves it out, or a dea
 error class and message when it cannot be decoded or its sink refused it for good. The
 runner then sends, counts or dead-letters it inside the route's transaction, whichever
 process made the outcome: the route's own, or its worker (hub.routing.worker), which gets
-the records as :data:`Input` and sends back their outcomes, plain tuples of bytes and text.
+the records as :data:`Input` and sends back their outcomes (they pickle).
 """
 
 from __future__ import annotations
@@ -18,15 +18,12 @@ from typing import Any
 from hub.config.routes import RouteSpec
 from hub.events import Catalog, Decoder, Encoder, EventError
 from hub.routing.pipeline import Pipeline
-from hub.routing.types import KafkaSink, PermanentError, SinkContext
+from hub.routing.types import KafkaSink, OutRecord, PermanentError, SinkContext
 
 Input = tuple[bytes | None, bytes | None, Sequence[tuple[str, bytes]]]
 """A consumed record as the worker gets it: key, value, headers."""
 
-Out = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
-"""A record to publish: topic, key, value, headers."""
-
-Published = tuple[list[Out], float]
+Published = tuple[list[OutRecord], float]
 """The records to publish for an event, and its time in Unix seconds."""
 
 Refused = tuple[str, str]
@@ -56,7 +53,7 @@ class Processing:
             out = self.records(delivery)
         except (EventError, PermanentError) as exc:
             return type(exc).__name__, str(exc)
-        return [(r.topic, r.key, r.value, r.headers) for r in out], event.time.timestamp()
+        return out, event.time.timestamp()
 
     def outcomes(self, inputs: Iterable[Input]) -> Iterator[Outcome]:
         outcome = self.outcome

@@ -364,8 +364,8 @@ class RouteRunner:
                     filtered += 1
                 elif type(outcome[0]) is list:
                     out, moment = outcome
-                    for topic, key, value, headers in out:
-                        watch(send(topic, key=key, value=value, headers=headers))
+                    for rec in out:
+                        watch(send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers))
                     times.append(moment)
                 else:  # the record cannot be decoded, or the sink refused it for good
                     now = dt.datetime.now(dt.UTC)

@@ -24,12 +24,9 @@ from functools import partial
 
 from hub.events import Encoder, Event, EventError
 from hub.events.codec import KafkaRecord
-from hub.runtime.child import ChildWorker, WorkerGone, child_main
+from hub.runtime.child import ChildWorker, child_main
 from hub.runtime.encoding import event_payload
 from hub.sdk.types import DeadLetter
-
-__all__ = ["CHUNK", "Encoded", "EncodingWorker", "WorkerGone", "encoded"]
-
 
 CHUNK = 256
 """Records per message from the worker: enough to make the pipe's cost per record small."""

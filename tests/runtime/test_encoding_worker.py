@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 import pytest
 
 from hub.events import Catalog, Encoder, Event
-from hub.runtime.encoding_worker import CHUNK, EncodingWorker, WorkerGone
+from hub.runtime.child import WorkerGone
+from hub.runtime.encoding_worker import CHUNK, EncodingWorker
 from hub.sdk import Batch, BatchRejected, DeadLetter
 from tests.factories import case_opened
 
