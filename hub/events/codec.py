@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from io import BytesIO
 from types import MappingProxyType
@@ -22,6 +23,7 @@ from hub.events import headers as h
 from hub.events.catalog import DEFAULT_TOPIC_PREFIX, Catalog, EventSchema
 from hub.events.compat import incompatibilities
 from hub.events.errors import (
+    EventError,
     InvalidEvent,
     MalformedBody,
     MalformedHeader,
@@ -68,6 +70,8 @@ class _Writer:
     prefix: bytes
     type_header: tuple[str, bytes]
     dataschema_header: tuple[str, bytes]
+    key_field: str
+    parsed: Any
 
 
 class Encoder:
@@ -86,6 +90,7 @@ class Encoder:
         if not topic_prefix or not all(c.isalnum() or c in "._-" for c in topic_prefix):
             raise ValueError(f"topic prefix {topic_prefix!r}: use letters, digits, '.', '_', '-'")
         self._validate = validate
+        self._format_time = h.TimeFormatter()
         self._validators: dict[str, Validator] = {}
         self._writers: dict[str, _Writer] = {}
         for schema in catalog:
@@ -96,6 +101,8 @@ class Encoder:
                 prefix=single_object_header(schema.fingerprint),
                 type_header=("ce_type", schema.type.encode()),
                 dataschema_header=("ce_dataschema", schema.dataschema.encode()),
+                key_field=schema.key_field,
+                parsed=schema.parsed,
             )
         self._types = sorted({schema.type for schema in catalog})
         for ce_type in self._types:
@@ -107,37 +114,39 @@ class Encoder:
         writer = self._writers.get(event.dataschema or event.type)
         if writer is None or writer.type != event.type:
             raise self._unknown(event)
-        schema = writer.schema
         data = event.data
         try:
-            key = data[schema.key_field]
+            key = data[writer.key_field]
         except (KeyError, TypeError):
             key = None
         if type(key) is not str or not key:
             raise SchemaMismatch(
-                schema.event, schema.key_field, f"the key field must be a non-empty string: {key!r}"
+                writer.schema.event,
+                writer.key_field,
+                f"the key field must be a non-empty string: {key!r}",
             )
-        if event.subject is not None and event.subject != key:
+        subject = event.subject
+        if subject is not None and subject != key:
             raise InvalidEvent(
-                "subject", f"{event.subject!r} differs from key field {schema.key_field}={key!r}"
+                "subject", f"{subject!r} differs from key field {writer.key_field}={key!r}"
             )
         if self._validate:
-            found = self._validator(schema)(data)
+            found = self._validator(writer.schema)(data)
             if found is not None:
-                raise SchemaMismatch(schema.event, *found)
+                raise SchemaMismatch(writer.schema.event, *found)
         buffer = BytesIO()
         buffer.write(writer.prefix)
         try:
-            schemaless_writer(buffer, schema.parsed, data)
+            schemaless_writer(buffer, writer.parsed, data)
         except Exception as exc:  # fastavro raises TypeError, ValueError, KeyError, ...
-            raise self._mismatch(schema, data, exc) from exc
+            raise self._mismatch(writer.schema, data, exc) from exc
         key_bytes = key.encode()
         headers = [
             h.SPECVERSION_HEADER,
             ("ce_id", event.id.encode()),
             ("ce_source", event.source.encode()),
             writer.type_header,
-            ("ce_time", h.format_time(event.time)),
+            ("ce_time", self._format_time(event.time)),
             ("ce_subject", key_bytes),
             writer.dataschema_header,
             h.CONTENT_TYPE_HEADER,
@@ -174,6 +183,22 @@ class Encoder:
         return UnknownEventType(f"event type {event.type!r}", f"known types: {known}")
 
 
+# The headers as the Encoder writes them, in its order: records in this layout take the
+# decoder's short path; any other layout (a traceparent, extensions, another client's
+# order) takes the general one. Both accept and refuse the same records.
+_LAYOUT = (
+    "ce_specversion",
+    "ce_id",
+    "ce_source",
+    "ce_type",
+    "ce_time",
+    "ce_subject",
+    "ce_dataschema",
+    "content-type",
+)
+_fromisoformat = datetime.fromisoformat
+
+
 class Decoder:
     """Turns Kafka records back into events, reading with the writer's schema or a pinned one."""
 
@@ -181,11 +206,13 @@ class Decoder:
         """``readers`` pins the version this consumer reads each event with, by event name
         (``{"PermitGranted": 1}``); unpinned events read as written."""
         self._catalog = catalog
+        pins = {name: catalog.get(name, v).version for name, v in (readers or {}).items()}
         self._writers = {
-            s.fingerprint.to_bytes(8, "little"): _Reader(s, s.name, s.type.encode())
+            s.fingerprint.to_bytes(8, "little"): _Reader(
+                s, s.type.encode(), self._reader(s, pins.get(s.name, s.version))
+            )
             for s in catalog
         }
-        self._pins = {name: catalog.get(name, v).version for name, v in (readers or {}).items()}
 
     def decode_record(self, record: ConsumedRecord) -> Event:
         """``decode`` for a consumed record object."""
@@ -206,42 +233,58 @@ class Decoder:
         writer = self._writers.get(value[2:HEADER_SIZE])
         if writer is None or value[:2] != MARKER:
             raise UnknownFingerprint(read_fingerprint(value))
-        found = dict(headers)
-        if len(found) != len(headers):
-            duplicate = h.duplicate(headers)
-            if duplicate is not None:
-                raise duplicate
-        try:
-            ident = found["ce_id"].decode()
-            source = found["ce_source"].decode()
-            ce_type = found["ce_type"]
-            spec = found["ce_specversion"]
-            time = h.parse_time("ce_time", found["ce_time"])
-            content_type = found["content-type"]
-        except KeyError:
-            raise h.missing(found, h.REQUIRED) from None
-        except (AttributeError, UnicodeDecodeError):
-            raise h.text_error(found, h.REQUIRED) from None
-        if spec != h.SPECVERSION:
-            raise MalformedHeader("ce_specversion", spec, "this hub reads CloudEvents 1.0")
-        if content_type != h.CONTENT_TYPE and not (
-            isinstance(content_type, bytes) and content_type.startswith(b"application/avro;")
-        ):
-            raise MalformedHeader("content-type", content_type, "hub events are application/avro")
-        if ce_type != writer.type_bytes:
-            schema = writer.schema
-            raise MalformedHeader(
-                "ce_type",
-                ce_type,
-                f"the value was written with {schema.event} v{schema.version}, "
-                f"whose type is {schema.type}",
+        hub_layout = False
+        if len(headers) == len(_LAYOUT):
+            try:
+                (
+                    (n0, spec),
+                    (n1, raw_id),
+                    (n2, raw_source),
+                    (n3, ce_type),
+                    (n4, raw_time),
+                    (n5, raw_subject),
+                    (n6, _),
+                    (n7, content_type),
+                ) = headers
+                if (
+                    (n0, n1, n2, n3, n4, n5, n6, n7) == _LAYOUT
+                    and spec == h.SPECVERSION
+                    and ce_type == writer.type_bytes
+                    and content_type == h.CONTENT_TYPE
+                    and len(raw_time) == 27  # YYYY-MM-DDTHH:MM:SS.ffffffZ
+                    and raw_time[4:20:3] == b"--T::."
+                    and raw_time[26] == 90
+                ):
+                    ident = raw_id.decode()
+                    source = raw_source.decode()
+                    subject: str | None = raw_subject.decode()
+                    time = _fromisoformat(raw_time.decode())
+                    hub_layout = bool(ident and source and subject)
+            except (TypeError, ValueError, AttributeError):  # the general path says what
+                pass
+        if hub_layout:
+            traceparent = None
+            extensions = _NONE
+        else:
+            ident, source, time, subject, traceparent, extensions = _attributes(
+                writer, key, headers
             )
-        if not ident or not source:
-            raise MalformedHeader("ce_id" if not ident else "ce_source", b"", "is empty")
-        subject, traceparent, extensions = _optional(found, key)
-        version = reader_version if reader_version is not None else self._pins.get(writer.name)
-        reader = writer.schema if version is None else self._reader(writer.schema, version)
-        data = _body(value, writer.schema, reader)
+        reader = (
+            writer.reader if reader_version is None else self._reader(writer.schema, reader_version)
+        )
+        buffer = BytesIO(value)
+        buffer.seek(HEADER_SIZE)
+        try:
+            data: Any = schemaless_reader(
+                buffer, writer.schema.parsed, None if reader is writer.schema else reader.parsed
+            )
+        except Exception as exc:  # fastavro: EOFError, IndexError, UnicodeDecodeError, ...
+            raise _body_error(exc, len(value), buffer.tell(), writer.schema, reader) from None
+        if buffer.tell() != len(value):
+            raise MalformedBody(
+                f"{writer.schema.event} v{writer.schema.version}",
+                f"{len(value) - buffer.tell()} byte(s) after the end of the body",
+            )
         return checked_event(
             reader.type,
             source,
@@ -262,8 +305,49 @@ class Decoder:
 
 class _Reader(NamedTuple):
     schema: EventSchema
-    name: str
     type_bytes: bytes
+    reader: EventSchema  # the version it is read with unless the call names one
+
+
+def _attributes(
+    writer: _Reader, key: bytes | None, headers: Sequence[tuple[str, bytes]]
+) -> tuple[str, str, datetime, str | None, str | None, Mapping[str, str]]:
+    """Id, source, time, subject, traceparent and extensions, from headers in any layout;
+    each header that is missing, repeated or malformed raises its own error."""
+    found = dict(headers)
+    if len(found) != len(headers):
+        duplicate = h.duplicate(headers)
+        if duplicate is not None:
+            raise duplicate
+    try:
+        ident = found["ce_id"].decode()
+        source = found["ce_source"].decode()
+        ce_type = found["ce_type"]
+        spec = found["ce_specversion"]
+        time = h.parse_time("ce_time", found["ce_time"])
+        content_type = found["content-type"]
+    except KeyError:
+        raise h.missing(found, h.REQUIRED) from None
+    except (AttributeError, UnicodeDecodeError):
+        raise h.text_error(found, h.REQUIRED) from None
+    if spec != h.SPECVERSION:
+        raise MalformedHeader("ce_specversion", spec, "this hub reads CloudEvents 1.0")
+    if content_type != h.CONTENT_TYPE and not (
+        isinstance(content_type, bytes) and content_type.startswith(b"application/avro;")
+    ):
+        raise MalformedHeader("content-type", content_type, "hub events are application/avro")
+    if ce_type != writer.type_bytes:
+        schema = writer.schema
+        raise MalformedHeader(
+            "ce_type",
+            ce_type,
+            f"the value was written with {schema.event} v{schema.version}, "
+            f"whose type is {schema.type}",
+        )
+    if not ident or not source:
+        raise MalformedHeader("ce_id" if not ident else "ce_source", b"", "is empty")
+    subject, traceparent, extensions = _optional(found, key)
+    return ident, source, time, subject, traceparent, extensions
 
 
 def _optional(
@@ -298,28 +382,20 @@ def _traceparent(raw: bytes) -> str:
     return text
 
 
-def _body(value: bytes, writer: EventSchema, reader: EventSchema) -> Any:
-    buffer = BytesIO(value)
-    buffer.seek(HEADER_SIZE)
-    try:
-        data = schemaless_reader(buffer, writer.parsed, None if reader is writer else reader.parsed)
-    except SchemaResolutionError as exc:
+def _body_error(
+    exc: Exception, size: int, position: int, writer: EventSchema, reader: EventSchema
+) -> EventError:
+    """What was wrong with a body fastavro could not read."""
+    if isinstance(exc, SchemaResolutionError):
         found = incompatibilities(reader.avro, writer.avro)
         field, reason = found[0] if found else (None, str(exc))
-        raise SchemaMismatch(
+        return SchemaMismatch(
             f"{writer.event} v{writer.version} read as v{reader.version}", field, reason
-        ) from None
-    except Exception as exc:  # fastavro: EOFError, IndexError, UnicodeDecodeError, ...
-        where = f"{writer.event} v{writer.version}"
-        if isinstance(exc, EOFError) or buffer.tell() >= len(value):
-            raise TruncatedBody(where, f"the value ends inside the body ({exc!r})") from None
-        raise MalformedBody(where, f"{type(exc).__name__}: {exc}") from None
-    if buffer.tell() != len(value):
-        raise MalformedBody(
-            f"{writer.event} v{writer.version}",
-            f"{len(value) - buffer.tell()} byte(s) after the end of the body",
         )
-    return data
+    where = f"{writer.event} v{writer.version}"
+    if isinstance(exc, EOFError) or position >= size:
+        return TruncatedBody(where, f"the value ends inside the body ({exc!r})")
+    return MalformedBody(where, f"{type(exc).__name__}: {exc}")
 
 
 def _extensions(found: dict[str, bytes]) -> dict[str, str]:

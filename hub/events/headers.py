@@ -41,6 +41,30 @@ def format_time(moment: datetime) -> bytes:
     )
 
 
+class TimeFormatter:
+    """``format_time`` that keeps the date and time of day of the second it formatted last.
+
+    Events come in bursts: most of a batch's times fall in the same second, and then only
+    the microseconds are formatted. Safe to share between threads (one tuple is swapped).
+    """
+
+    __slots__ = ("_last",)
+
+    def __init__(self) -> None:
+        self._last: tuple[tuple[int, ...], bytes] = ((), b"")
+
+    def __call__(self, moment: datetime) -> bytes:
+        if moment.tzinfo is not UTC:
+            moment = moment.astimezone(UTC)
+        second = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+        last = self._last
+        if last[0] == second:
+            return last[1] + b"%06dZ" % moment.microsecond
+        prefix = b"%04d-%02d-%02dT%02d:%02d:%02d." % second
+        self._last = (second, prefix)
+        return prefix + b"%06dZ" % moment.microsecond
+
+
 def parse_time(header: str, raw: bytes | None) -> datetime:
     """A timezone-aware datetime from an RFC 3339 header value."""
     if raw is not None and len(raw) == 27 and raw[4:20:3] == b"--T::." and raw[26] == 90:

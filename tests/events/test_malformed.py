@@ -50,6 +50,26 @@ def record(encoder: Encoder) -> KafkaRecord:
     return encoder.encode(event)
 
 
+@pytest.fixture(scope="module")
+def plain(encoder: Encoder) -> KafkaRecord:
+    """A record with only the headers every event has, in the encoder's order: the layout
+    the decoder reads by its short path."""
+    record = encoder.encode(
+        Event(type="se.kommun.hub.registry.CaseClosed.v1", source=SOURCE, data=CLOSED)
+    )
+    assert [name for name, _ in record.headers] == [
+        "ce_specversion",
+        "ce_id",
+        "ce_source",
+        "ce_type",
+        "ce_time",
+        "ce_subject",
+        "ce_dataschema",
+        "content-type",
+    ]
+    return record
+
+
 def _headers(record: KafkaRecord, **changes: bytes | None) -> list[tuple[str, bytes]]:
     """The record's headers with some replaced (None removes one)."""
     out = [(name, changes.get(name, value)) for name, value in record.headers]
@@ -146,6 +166,50 @@ def test_each_malformed_header(
     with pytest.raises(MalformedHeader, match=reason) as caught:
         decoder.decode(record.key, record.value, _headers(record, **{header: value}))
     assert caught.value.header == header
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "reason"),
+    [
+        ("ce_specversion", b"0.3", "CloudEvents 1.0"),
+        ("ce_id", b"\xff\xfe", "not UTF-8"),
+        ("ce_id", b"", "is empty"),
+        ("ce_source", b"", "is empty"),
+        ("ce_source", b"\xc3", "not UTF-8"),
+        ("ce_time", b"2026-02-30T09:30:00.000000Z", "not a valid date"),
+        ("ce_time", b"2026-03-02T09:30:0x.000000Z", "RFC 3339"),
+        ("ce_time", b"2026-03-02T09:30:00.000000+", "RFC 3339"),
+        ("ce_time", b"2026-03-02 09:30:00.000000Z", "RFC 3339"),
+        ("ce_time", b"20260302T093000.0000000000Z", "RFC 3339"),
+        ("ce_type", b"se.kommun.hub.registry.CaseClosed.v2", "written with registry/CaseClosed"),
+        ("content-type", b"application/json", "application/avro"),
+        ("ce_subject", b"", "is empty"),
+        ("ce_subject", b"\xc3", "not UTF-8"),
+    ],
+)
+def test_each_malformed_header_in_the_encoders_layout(
+    decoder: Decoder, plain: KafkaRecord, header: str, value: bytes, reason: str
+) -> None:
+    """The decoder's short path for the encoder's own layout refuses what the general
+    path refuses, with the same error."""
+    with pytest.raises(MalformedHeader, match=reason) as caught:
+        decoder.decode(plain.key, plain.value, _headers(plain, **{header: value}))
+    assert caught.value.header == header
+
+
+def test_a_header_renamed_in_the_encoders_layout(decoder: Decoder, plain: KafkaRecord) -> None:
+    headers = [("ce_ident" if n == "ce_id" else n, v) for n, v in plain.headers]
+    with pytest.raises(MissingHeader) as caught:
+        decoder.decode(plain.key, plain.value, headers)
+    assert caught.value.header == "ce_id"
+
+
+def test_either_layout_reads_as_the_same_event(decoder: Decoder, plain: KafkaRecord) -> None:
+    event = decoder.decode(plain.key, plain.value, plain.headers)
+    assert event == decoder.decode(plain.key, plain.value, plain.headers[::-1])
+    assert event.data == CLOSED
+    assert event.traceparent is None
+    assert event.extensions == {}
 
 
 def test_a_header_without_a_value(decoder: Decoder, record: KafkaRecord) -> None:
