@@ -355,10 +355,18 @@ class RouteRunner:
         filtered = 0
         self._sends = sends = TransactionSends()
         send, watch = producer.send, sends.watch
+        offsets = {
+            tp: OffsetAndMetadata(batch[-1].offset + 1, "", -1) for tp, batch in polled.items()
+        }
         producer.begin_transaction()
+        read = False  # every outcome taken (a worker is then ready for the next batch)
         try:
             if outcomes is None:
                 outcomes = self._outcomes(records)
+            # The consumed offsets go first: their two round trips (AddOffsetsToTxn,
+            # TxnOffsetCommit) overlap the worker making the outcomes, and the records,
+            # sent last, go out at once with the commit instead of lingering behind them.
+            producer.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
             for record, outcome in zip(records, outcomes, strict=True):
                 if outcome is FILTERED:
                     filtered += 1
@@ -371,16 +379,15 @@ class RouteRunner:
                     now = dt.datetime.now(dt.UTC)
                     error_class, message = cast(Refused, outcome)
                     self._dead_letter(record, Failure(error_class, message, 1, now, now))
-            offsets = {
-                tp: OffsetAndMetadata(batch[-1].offset + 1, "", -1) for tp, batch in polled.items()
-            }
+            read = True
             if self._worker is not None and len(records) >= self.max_poll_records:
                 self._read_ahead()  # a backlog: the worker makes the next batch meanwhile
-            producer.send_offsets_to_transaction(offsets, self.consumer.group_metadata())
             producer.commit_transaction()
             sends.check()
         except (KafkaError, WorkerGone, _Rebalanced):
             self._drop_ahead()
+            if not read:  # the worker was left in the middle of this batch
+                self._drop_worker()
             try:
                 producer.abort_transaction()
             except KafkaError as exc:

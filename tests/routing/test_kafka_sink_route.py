@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.errors import KafkaTimeoutError
 
 from connectors.kafka_sink.sink import derived_id
 from hub.events import Catalog, Decoder
@@ -168,6 +169,48 @@ def test_a_second_process_joining_mid_backlog_loses_and_doubles_nothing(
             wait_for(lambda: len(read_committed(kafka.connection, [out])) >= 6_000, 240, "all")
             time.sleep(1.0)  # anything doubled would have come by now
             assert all(w.healthy() for w in first.workers + second.workers)
+    decoder = Decoder(catalog)
+    derived = Counter(decoder.decode_record(r).id for r in read_committed(kafka.connection, [out]))
+    assert derived == Counter(derived_id("status", e.id) for e in events)
+
+
+def test_a_transaction_failing_before_the_outcomes_are_read_starts_a_fresh_worker(
+    kafka: KafkaUnderTest,
+    catalog: Catalog,
+    tmp_path: Path,
+    unique: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The consumed offsets go to the transaction while the worker makes the batch. If
+    that step fails, the batch is read again by a fresh worker: every derived event comes
+    out once, and the failure is counted as Kafka's, not as the worker's."""
+    prefix = f"f{unique[-8:]}"
+    events = [case_opened(i, key_space=20) for i in range(300)]
+    publish(kafka, catalog, prefix, events)
+    failures: list[int] = []
+    send_offsets = KafkaProducer.send_offsets_to_transaction
+
+    def failing_once(producer: KafkaProducer, *args: object, **kwargs: object) -> None:
+        if not failures:
+            failures.append(1)
+            raise KafkaTimeoutError("the transaction coordinator did not answer")
+        send_offsets(producer, *args, **kwargs)
+
+    monkeypatch.setattr(KafkaProducer, "send_offsets_to_transaction", failing_once)
+    config = hub_yaml(tmp_path, kafka, prefix, _route(prefix, True))
+    out = f"{prefix}.status"
+    with running(config, kafka, catalog) as runtime:
+        wait_for(lambda: len(read_committed(kafka.connection, [out])) >= 300, 120, "all")
+        time.sleep(1.0)  # anything doubled would have come by now
+
+        def errors(reason: str) -> float | None:
+            labels = {"route": "status", "reason": reason}
+            return runtime.registry.get_sample_value("hub_route_errors_total", labels)
+
+        assert failures == [1]
+        assert errors("kafka:KafkaTimeoutError") == 1.0
+        assert errors("worker") is None
+        assert len(_route_workers()) == 1
     decoder = Decoder(catalog)
     derived = Counter(decoder.decode_record(r).id for r in read_committed(kafka.connection, [out]))
     assert derived == Counter(derived_id("status", e.id) for e in events)
