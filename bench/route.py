@@ -937,9 +937,9 @@ def section(
                 f"pass-through sets `retry_backoff_ms={TRANSACTION_STEP_RETRY_MS}`): per poll "
                 "`begin_transaction()`, `send()` of each record's key, value and "
                 "headers unchanged, `send_offsets_to_transaction()`, "
-                "`commit_transaction()` (the order of Kafka's own consume-transform-produce examples; the "
-                "route calls `send_offsets_to_transaction()` before its sends). The output "
-                "topics have "
+                "`commit_transaction()` (the order of Kafka's own consume-transform-produce "
+                "examples; the route calls `send_offsets_to_transaction()` before its "
+                "sends). The output topics have "
                 f"{PARTITIONS} partitions."
             ),
             "",
