@@ -60,7 +60,7 @@ class TimeFormatter:
         last = self._last
         if last[0] == second:
             return last[1] + b"%06dZ" % moment.microsecond
-        prefix = b"%04d-%02d-%02dT%02d:%02d:%02d." % second
+        prefix = format_time(moment)[:20]  # YYYY-MM-DDTHH:MM:SS.
         self._last = (second, prefix)
         return prefix + b"%06dZ" % moment.microsecond
 
