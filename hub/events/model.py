@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from hub.events.errors import InvalidEvent
 
@@ -50,35 +49,101 @@ def source_uri(municipality_code: str, system: str) -> str:
     return f"/kommun/{municipality_code}/{system}"
 
 
-@dataclass(frozen=True)
-class Event:
-    """One event: what happened (``type``, ``data``), where, when, and about what."""
-
+class _Attributes(NamedTuple):
     type: str
     source: str
     data: Mapping[str, Any]
-    id: str = field(default_factory=new_id)
-    time: datetime = field(default_factory=now)
-    subject: str | None = None
-    dataschema: str | None = None
-    traceparent: str | None = None
-    extensions: Mapping[str, str] = field(default_factory=dict)
+    id: str
+    time: datetime
+    subject: str | None
+    dataschema: str | None
+    traceparent: str | None
+    extensions: Mapping[str, str]
 
-    def __post_init__(self) -> None:
-        for name in ("type", "source", "id"):
-            value = getattr(self, name)
+
+class Event(_Attributes):
+    """One event: what happened (``type``, ``data``), where, when, and about what.
+
+    An immutable named tuple of its attributes, like a consumed Kafka record: decoders make
+    one per record, so it must be cheap to make. ``id`` defaults to a new UUID and ``time``
+    to now; every attribute is checked.
+    """
+
+    __slots__ = ()
+
+    def __new__(
+        cls,
+        type: str,
+        source: str,
+        data: Mapping[str, Any],
+        id: str | None = None,
+        time: datetime | None = None,
+        subject: str | None = None,
+        dataschema: str | None = None,
+        traceparent: str | None = None,
+        extensions: Mapping[str, str] | None = None,
+    ) -> Event:
+        id = new_id() if id is None else id
+        time = now() if time is None else time
+        for name, value in (("type", type), ("source", source), ("id", id)):
             if not isinstance(value, str) or not value:
                 raise InvalidEvent(name, f"must be a non-empty string, not {value!r}")
-        if not isinstance(self.time, datetime) or self.time.utcoffset() is None:
-            raise InvalidEvent("time", f"must be a timezone-aware datetime, not {self.time!r}")
-        if self.subject is not None and (not isinstance(self.subject, str) or not self.subject):
+        if not isinstance(time, datetime) or time.utcoffset() is None:
+            raise InvalidEvent("time", f"must be a timezone-aware datetime, not {time!r}")
+        if subject is not None and (not isinstance(subject, str) or not subject):
             raise InvalidEvent("subject", "must be a non-empty string when given")
-        if self.traceparent is not None and not TRACEPARENT_FORMAT.fullmatch(self.traceparent):
+        if traceparent is not None and not TRACEPARENT_FORMAT.fullmatch(traceparent):
             raise InvalidEvent(
-                "traceparent", f"{self.traceparent!r} is not a W3C traceparent (00-<32>-<16>-<2>)"
+                "traceparent", f"{traceparent!r} is not a W3C traceparent (00-<32>-<16>-<2>)"
             )
-        if self.extensions:
-            check_extensions(self.extensions)
+        if extensions:
+            check_extensions(extensions)
+        return _new(
+            cls,
+            (
+                type,
+                source,
+                data,
+                id,
+                time,
+                subject,
+                dataschema,
+                traceparent,
+                NO_EXTENSIONS if extensions is None else extensions,
+            ),
+        )
+
+    def replace(self, **changes: Any) -> Event:
+        """This event with some attributes changed, all checked again."""
+        return Event(**(self._asdict() | changes))
+
+
+_new = tuple.__new__
+
+
+class _NoExtensions(Mapping[str, str]):
+    """An event's extensions when it has none: empty, unchangeable, and pickled as itself
+    (events go to worker processes)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str) -> str:
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "{}"
+
+    def __reduce__(self) -> str:
+        return "NO_EXTENSIONS"
+
+
+NO_EXTENSIONS: Mapping[str, str] = _NoExtensions()
 
 
 def check_extensions(extensions: Mapping[str, str]) -> None:
@@ -103,24 +168,6 @@ def checked_event(
     traceparent: str | None,
     extensions: Mapping[str, str],
 ) -> Event:
-    """An ``Event`` from attributes a decoder has already checked, without checking again.
-
-    Decoding is hot, and ``Event.__post_init__`` would repeat the decoder's checks.
-    """
-    event: Event = object.__new__(Event)
-    object.__setattr__(
-        event,
-        "__dict__",
-        {
-            "type": type,
-            "source": source,
-            "data": data,
-            "id": id,
-            "time": time,
-            "subject": subject,
-            "dataschema": dataschema,
-            "traceparent": traceparent,
-            "extensions": extensions,
-        },
-    )
-    return event
+    """An ``Event`` from attributes already checked (by a decoder, or taken from another
+    event), without checking them again."""
+    return _new(Event, (type, source, data, id, time, subject, dataschema, traceparent, extensions))

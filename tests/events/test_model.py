@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from typing import Any
 
 import pytest
@@ -60,3 +61,33 @@ def test_source_uri_names_municipality_and_system() -> None:
         source_uri("248", "bygglov")
     with pytest.raises(InvalidEvent):
         source_uri("2480", "Bygg Lov")
+
+
+def test_events_pickle_as_themselves() -> None:
+    # worker processes get events by pickle
+    for event in (make(), make(extensions={"tenant": "umea"}), make(subject="BN 2026-000001")):
+        copy = pickle.loads(pickle.dumps(event))
+        assert copy == event
+        assert type(copy) is Event
+    assert pickle.loads(pickle.dumps(make())).extensions is make().extensions
+
+
+def test_an_event_without_extensions_has_an_empty_unchangeable_mapping() -> None:
+    extensions = make().extensions
+    assert extensions == {}
+    assert not extensions
+    assert list(extensions) == []
+    with pytest.raises(KeyError):
+        extensions["tenant"]
+    with pytest.raises(TypeError):
+        extensions["tenant"] = "umea"  # type: ignore[index]
+
+
+def test_replace_checks_the_changed_event() -> None:
+    event = make(subject="BN 2026-000001")
+    changed = event.replace(id="other")
+    assert (changed.id, changed.subject, changed.time) == ("other", event.subject, event.time)
+    assert type(changed) is Event
+    with pytest.raises(InvalidEvent) as caught:
+        event.replace(time=dt.datetime(2026, 3, 2, 9, 30))
+    assert caught.value.attribute == "time"

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import signal
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pytest
 
@@ -29,7 +29,7 @@ class Numbered:
         for number in range(self.count):
             event = _fixed(number)
             if number == self.unfit:
-                event = replace(event, data={**event.data, "secrecy": "NOT A SECRECY"})
+                event = event.replace(data={**event.data, "secrecy": "NOT A SECRECY"})
             yield event
         if self.give_up:
             replacement = Batch(
@@ -106,7 +106,7 @@ _AT = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 
 def _fixed(number: int) -> Event:
     """A CaseOpened with its id and time fixed, so two processes make the very same one."""
-    return replace(case_opened(number), id=f"event-{number}", time=_AT)
+    return case_opened(number).replace(id=f"event-{number}", time=_AT)
 
 
 def test_a_batch_never_read_leaves_the_worker_gone_for_the_next(worker: EncodingWorker) -> None:
