@@ -9,16 +9,14 @@ fingerprint and may read with an older or newer version of the same event.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from io import BytesIO
-from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
 
-from fastavro import schemaless_reader, schemaless_writer
 from fastavro.read import SchemaResolutionError
 
+from hub.events import avro
 from hub.events import headers as h
 from hub.events.catalog import DEFAULT_TOPIC_PREFIX, Catalog, EventSchema
 from hub.events.compat import incompatibilities
@@ -32,8 +30,8 @@ from hub.events.errors import (
     UnknownEventType,
     UnknownFingerprint,
 )
-from hub.events.fingerprint import HEADER_SIZE, MARKER, read_fingerprint, single_object_header
-from hub.events.model import TRACEPARENT_FORMAT, Event, check_extensions, checked_event
+from hub.events.fingerprint import HEADER_SIZE, read_fingerprint, single_object_header
+from hub.events.model import NO_EXTENSIONS, TRACEPARENT_FORMAT, Event, check_extensions
 from hub.events.validation import Validator
 
 Headers = list[tuple[str, bytes]]
@@ -48,7 +46,10 @@ class KafkaRecord(NamedTuple):
     headers: Headers
 
 
-_record = partial(tuple.__new__, KafkaRecord)  # KafkaRecord(...) minus a Python-level call
+_new = tuple.__new__  # _new(KafkaRecord, (...)): KafkaRecord(...) minus a Python-level call
+_WRITE_OPTIONS = avro.WRITE_OPTIONS
+_SPECVERSION_HEADER = h.SPECVERSION_HEADER
+_CONTENT_TYPE_HEADER = h.CONTENT_TYPE_HEADER
 
 
 class ConsumedRecord(Protocol):
@@ -62,9 +63,9 @@ class ConsumedRecord(Protocol):
     def headers(self) -> Sequence[tuple[str, bytes]]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class _Writer:
-    schema: EventSchema
+class _Writer(NamedTuple):
+    """How to write one schema version's events (unpacked at once by ``encode``)."""
+
     type: str
     topic: str
     prefix: bytes
@@ -72,6 +73,8 @@ class _Writer:
     dataschema_header: tuple[str, bytes]
     key_field: str
     parsed: Any
+    named: dict[str, Any]
+    schema: EventSchema
 
 
 class Encoder:
@@ -89,8 +92,10 @@ class Encoder:
         once more, which costs about half as much again as writing it."""
         if not topic_prefix or not all(c.isalnum() or c in "._-" for c in topic_prefix):
             raise ValueError(f"topic prefix {topic_prefix!r}: use letters, digits, '.', '_', '-'")
+        self._made_with = (catalog, topic_prefix, validate)
         self._validate = validate
-        self._format_time = h.TimeFormatter()
+        self._format_time = h.time_formatter()
+        self._write = avro.functions().write
         self._validators: dict[str, Validator] = {}
         self._writers: dict[str, _Writer] = {}
         for schema in catalog:
@@ -103,59 +108,64 @@ class Encoder:
                 dataschema_header=("ce_dataschema", schema.dataschema.encode()),
                 key_field=schema.key_field,
                 parsed=schema.parsed,
+                named=avro.writer_types(schema.parsed),
             )
         self._types = sorted({schema.type for schema in catalog})
         for ce_type in self._types:
             self._writers[ce_type] = self._writers[catalog.by_type(ce_type).dataschema]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as what it was made with (for worker processes), made again there."""
+        catalog, topic_prefix, validate = self._made_with
+        return (partial(Encoder, topic_prefix=topic_prefix, validate=validate), (catalog,))
+
     def encode(self, event: Event) -> KafkaRecord:
         """The record for ``event``, written with its ``dataschema`` (default: the latest
         version of its type)."""
-        writer = self._writers.get(event.dataschema or event.type)
-        if writer is None or writer.type != event.type:
+        ce_type, source, data, ident, time, subject, dataschema, traceparent, extensions = event
+        writer = self._writers.get(dataschema or ce_type)
+        if writer is None:
             raise self._unknown(event)
-        data = event.data
+        writer_type, topic, prefix, type_header, dataschema_header, key_field, parsed, named, _ = (
+            writer
+        )
+        if writer_type != ce_type:
+            raise self._unknown(event)
         try:
-            key = data[writer.key_field]
+            key = data[key_field]
         except (KeyError, TypeError):
             key = None
         if type(key) is not str or not key:
             raise SchemaMismatch(
-                writer.schema.event,
-                writer.key_field,
-                f"the key field must be a non-empty string: {key!r}",
+                writer.schema.event, key_field, f"the key field must be a non-empty string: {key!r}"
             )
-        subject = event.subject
         if subject is not None and subject != key:
-            raise InvalidEvent(
-                "subject", f"{subject!r} differs from key field {writer.key_field}={key!r}"
-            )
+            raise InvalidEvent("subject", f"{subject!r} differs from key field {key_field}={key!r}")
         if self._validate:
             found = self._validator(writer.schema)(data)
             if found is not None:
                 raise SchemaMismatch(writer.schema.event, *found)
-        buffer = BytesIO()
-        buffer.write(writer.prefix)
+        body = bytearray(prefix)
         try:
-            schemaless_writer(buffer, writer.parsed, data)
+            self._write(body, data, parsed, named, "", _WRITE_OPTIONS)
         except Exception as exc:  # fastavro raises TypeError, ValueError, KeyError, ...
             raise self._mismatch(writer.schema, data, exc) from exc
         key_bytes = key.encode()
         headers = [
-            h.SPECVERSION_HEADER,
-            ("ce_id", event.id.encode()),
-            ("ce_source", event.source.encode()),
-            writer.type_header,
-            ("ce_time", self._format_time(event.time)),
+            _SPECVERSION_HEADER,
+            ("ce_id", ident.encode()),
+            ("ce_source", source.encode()),
+            type_header,
+            ("ce_time", self._format_time(time)),
             ("ce_subject", key_bytes),
-            writer.dataschema_header,
-            h.CONTENT_TYPE_HEADER,
+            dataschema_header,
+            _CONTENT_TYPE_HEADER,
         ]
-        if event.traceparent is not None:
-            headers.append((h.TRACEPARENT, event.traceparent.encode()))
-        if event.extensions:
-            headers += [(f"ce_{name}", value.encode()) for name, value in event.extensions.items()]
-        return _record((writer.topic, key_bytes, buffer.getvalue(), headers))
+        if traceparent is not None:
+            headers.append((h.TRACEPARENT, traceparent.encode()))
+        if extensions:
+            headers += [(f"ce_{name}", text.encode()) for name, text in extensions.items()]
+        return _new(KafkaRecord, (topic, key_bytes, bytes(body), headers))
 
     def _validator(self, schema: EventSchema) -> Validator:
         validator = self._validators.get(schema.dataschema)
@@ -197,6 +207,10 @@ _LAYOUT = (
     "content-type",
 )
 _fromisoformat = datetime.fromisoformat
+_event = tuple.__new__
+_READ_OPTIONS = avro.READ_OPTIONS
+_SPECVERSION = h.SPECVERSION
+_CONTENT_TYPE = h.CONTENT_TYPE
 
 
 class Decoder:
@@ -206,13 +220,18 @@ class Decoder:
         """``readers`` pins the version this consumer reads each event with, by event name
         (``{"PermitGranted": 1}``); unpinned events read as written."""
         self._catalog = catalog
+        self._pins = dict(readers or {})
+        self._readings: dict[tuple[int, int], _Reading] = {}
         pins = {name: catalog.get(name, v).version for name, v in (readers or {}).items()}
-        self._writers = {
-            s.fingerprint.to_bytes(8, "little"): _Reader(
-                s, s.type.encode(), self._reader(s, pins.get(s.name, s.version))
-            )
+        # by the value's first bytes: marker and fingerprint
+        self._by_header = {
+            single_object_header(s.fingerprint): self._reading(s, pins.get(s.name, s.version))
             for s in catalog
         }
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as what it was made with (for worker processes), made again there."""
+        return (partial(Decoder, readers=self._pins), (self._catalog,))
 
     def decode_record(self, record: ConsumedRecord) -> Event:
         """``decode`` for a consumed record object."""
@@ -230,17 +249,23 @@ class Decoder:
         the same event (Avro schema resolution) instead of as written."""
         if not value:
             raise TruncatedBody("record", "the record has no value (a tombstone?)")
-        writer = self._writers.get(value[2:HEADER_SIZE])
-        if writer is None or value[:2] != MARKER:
+        buffer = BytesIO(value)
+        reading = self._by_header.get(buffer.read(HEADER_SIZE))  # marker and fingerprint
+        if reading is None:
             raise UnknownFingerprint(read_fingerprint(value))
+        if reader_version is not None:
+            reading = self._reading(reading.writer, reader_version)
+        writer, type_bytes, read, writer_parsed, named, reader_parsed, _, ce_type, dataschema = (
+            reading
+        )
         hub_layout = False
-        if len(headers) == len(_LAYOUT):
+        if len(headers) == 8:  # len(_LAYOUT)
             try:
                 (
                     (n0, spec),
                     (n1, raw_id),
                     (n2, raw_source),
-                    (n3, ce_type),
+                    (n3, raw_type),
                     (n4, raw_time),
                     (n5, raw_subject),
                     (n6, _),
@@ -248,9 +273,12 @@ class Decoder:
                 ) = headers
                 if (
                     (n0, n1, n2, n3, n4, n5, n6, n7) == _LAYOUT
-                    and spec == h.SPECVERSION
-                    and ce_type == writer.type_bytes
-                    and content_type == h.CONTENT_TYPE
+                    and spec == _SPECVERSION
+                    and raw_type == type_bytes
+                    and content_type == _CONTENT_TYPE
+                    and raw_id
+                    and raw_source
+                    and raw_subject
                     and len(raw_time) == 27  # YYYY-MM-DDTHH:MM:SS.ffffffZ
                     and raw_time[4:20:3] == b"--T::."
                     and raw_time[26] == 90
@@ -259,58 +287,69 @@ class Decoder:
                     source = raw_source.decode()
                     subject: str | None = raw_subject.decode()
                     time = _fromisoformat(raw_time.decode())
-                    hub_layout = bool(ident and source and subject)
+                    hub_layout = True
             except (TypeError, ValueError, AttributeError):  # the general path says what
                 pass
         if hub_layout:
             traceparent = None
-            extensions = _NONE
+            extensions = NO_EXTENSIONS
         else:
             ident, source, time, subject, traceparent, extensions = _attributes(
-                writer, key, headers
+                writer, type_bytes, key, headers
             )
-        reader = (
-            writer.reader if reader_version is None else self._reader(writer.schema, reader_version)
-        )
-        buffer = BytesIO(value)
-        buffer.seek(HEADER_SIZE)
         try:
-            data: Any = schemaless_reader(
-                buffer, writer.schema.parsed, None if reader is writer.schema else reader.parsed
-            )
+            data: Any = read(buffer, writer_parsed, named, reader_parsed, _READ_OPTIONS)
         except Exception as exc:  # fastavro: EOFError, IndexError, UnicodeDecodeError, ...
-            raise _body_error(exc, len(value), buffer.tell(), writer.schema, reader) from None
+            raise _body_error(exc, len(value), buffer.tell(), reading) from None
         if buffer.tell() != len(value):
             raise MalformedBody(
-                f"{writer.schema.event} v{writer.schema.version}",
+                f"{writer.event} v{writer.version}",
                 f"{len(value) - buffer.tell()} byte(s) after the end of the body",
             )
-        return checked_event(
-            reader.type,
-            source,
-            data,
-            ident,
-            time,
-            subject,
-            reader.dataschema,
-            traceparent,
-            extensions,
+        return _event(  # checked above: Event() would check it all again
+            Event,
+            (ce_type, source, data, ident, time, subject, dataschema, traceparent, extensions),
         )
 
-    def _reader(self, writer: EventSchema, version: int) -> EventSchema:
-        if version == writer.version:
-            return writer
-        return self._catalog.get(writer.name, version)
+    def _reading(self, writer: EventSchema, version: int) -> _Reading:
+        """How to read what ``writer`` wrote as ``version`` of the same event."""
+        reading = self._readings.get((writer.fingerprint, version))
+        if reading is None:
+            reader = (
+                writer if version == writer.version else self._catalog.get(writer.name, version)
+            )
+            resolve = None if reader is writer else reader.parsed
+            fastavro = avro.functions()
+            reading = self._readings[writer.fingerprint, version] = _Reading(
+                writer,
+                writer.type.encode(),
+                fastavro.read_record if resolve is None else fastavro.read,
+                writer.parsed,
+                avro.reader_types(writer.parsed, resolve),
+                resolve,
+                reader,
+                reader.type,
+                reader.dataschema,
+            )
+        return reading
 
 
-class _Reader(NamedTuple):
-    schema: EventSchema
-    type_bytes: bytes
-    reader: EventSchema  # the version it is read with unless the call names one
+class _Reading(NamedTuple):
+    """How to read one writer schema's values as one version of the event."""
+
+    writer: EventSchema
+    type_bytes: bytes  # the writer's ce_type
+    read: avro.ReadData
+    writer_parsed: Any
+    named: dict[str, Any]
+    reader_parsed: Any  # None: read as written
+    reader: EventSchema
+    reader_type: str  # the decoded event's type and dataschema
+    reader_dataschema: str
 
 
 def _attributes(
-    writer: _Reader, key: bytes | None, headers: Sequence[tuple[str, bytes]]
+    writer: EventSchema, type_bytes: bytes, key: bytes | None, headers: Sequence[tuple[str, bytes]]
 ) -> tuple[str, str, datetime, str | None, str | None, Mapping[str, str]]:
     """Id, source, time, subject, traceparent and extensions, from headers in any layout;
     each header that is missing, repeated or malformed raises its own error."""
@@ -336,13 +375,12 @@ def _attributes(
         isinstance(content_type, bytes) and content_type.startswith(b"application/avro;")
     ):
         raise MalformedHeader("content-type", content_type, "hub events are application/avro")
-    if ce_type != writer.type_bytes:
-        schema = writer.schema
+    if ce_type != type_bytes:
         raise MalformedHeader(
             "ce_type",
             ce_type,
-            f"the value was written with {schema.event} v{schema.version}, "
-            f"whose type is {schema.type}",
+            f"the value was written with {writer.event} v{writer.version}, "
+            f"whose type is {writer.type}",
         )
     if not ident or not source:
         raise MalformedHeader("ce_id" if not ident else "ce_source", b"", "is empty")
@@ -366,10 +404,7 @@ def _optional(
     if h.TRACEPARENT in found:
         known += 1
         traceparent = _traceparent(found[h.TRACEPARENT])
-    return subject, traceparent, (_extensions(found) if len(found) > known else _NONE)
-
-
-_NONE: Mapping[str, str] = MappingProxyType({})
+    return subject, traceparent, (_extensions(found) if len(found) > known else NO_EXTENSIONS)
 
 
 def _traceparent(raw: bytes) -> str:
@@ -382,10 +417,9 @@ def _traceparent(raw: bytes) -> str:
     return text
 
 
-def _body_error(
-    exc: Exception, size: int, position: int, writer: EventSchema, reader: EventSchema
-) -> EventError:
+def _body_error(exc: Exception, size: int, position: int, reading: _Reading) -> EventError:
     """What was wrong with a body fastavro could not read."""
+    writer, reader = reading.writer, reading.reader
     if isinstance(exc, SchemaResolutionError):
         found = incompatibilities(reader.avro, writer.avro)
         field, reason = found[0] if found else (None, str(exc))

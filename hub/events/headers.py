@@ -7,8 +7,8 @@ the ``content-type`` header. The W3C trace context travels in ``traceparent``.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 
 from hub.events.errors import MalformedHeader, MissingHeader
 
@@ -41,28 +41,34 @@ def format_time(moment: datetime) -> bytes:
     )
 
 
-class TimeFormatter:
-    """``format_time`` that keeps the date and time of day of the second it formatted last.
+def time_formatter() -> Callable[[datetime], bytes]:
+    """``format_time`` that keeps the second it formatted last.
 
     Events come in bursts: most of a batch's times fall in the same second, and then only
-    the microseconds are formatted. Safe to share between threads (one tuple is swapped).
+    the microseconds are formatted. That second is kept as its start and end: two datetime
+    comparisons (in UTC, a byte comparison) tell whether a time falls in it. Safe to share
+    between threads (one tuple is swapped).
     """
+    window = (_FAR_PAST, _FAR_PAST, b"")  # start, end, b"YYYY-MM-DDTHH:MM:SS."
 
-    __slots__ = ("_last",)
-
-    def __init__(self) -> None:
-        self._last: tuple[tuple[int, ...], bytes] = ((), b"")
-
-    def __call__(self, moment: datetime) -> bytes:
+    def formatted(moment: datetime) -> bytes:
+        nonlocal window
         if moment.tzinfo is not UTC:
             moment = moment.astimezone(UTC)
-        second = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
-        last = self._last
-        if last[0] == second:
-            return last[1] + b"%06dZ" % moment.microsecond
-        prefix = format_time(moment)[:20]  # YYYY-MM-DDTHH:MM:SS.
-        self._last = (second, prefix)
+        start, end, prefix = window
+        if not start <= moment < end:
+            prefix = format_time(moment)[:20]
+            start = moment.replace(microsecond=0)
+            end = start + _SECOND if start < _LAST_SECOND else start  # that one is not kept
+            window = (start, end, prefix)
         return prefix + b"%06dZ" % moment.microsecond
+
+    return formatted
+
+
+_SECOND = timedelta(seconds=1)
+_FAR_PAST = datetime.min.replace(tzinfo=UTC)
+_LAST_SECOND = datetime.max.replace(microsecond=0, tzinfo=UTC)
 
 
 def parse_time(header: str, raw: bytes | None) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from collections import namedtuple
 from typing import Any
 
@@ -249,3 +250,15 @@ def test_unknown_types_and_schemas(
     event = Event(type=type_, source=SOURCE, data=granted(2), dataschema=dataschema)
     with pytest.raises(UnknownEventType, match=match):
         encoder.encode(event)
+
+
+def test_encoders_and_decoders_pickle_as_what_they_were_made_with(catalog: Catalog) -> None:
+    # worker processes get them by pickle
+    encoder = pickle.loads(pickle.dumps(Encoder(catalog, topic_prefix="umea", validate=True)))
+    decoder = pickle.loads(pickle.dumps(Decoder(catalog, readers={"PermitGranted": 1})))
+    v2 = catalog.get("PermitGranted", 2)
+    record = encoder.encode(Event(type=v2.type, source=SOURCE, data=granted(2)))
+    assert record.topic == "umea.permit"
+    assert decoder.decode_record(record).dataschema == catalog.get("PermitGranted", 1).dataschema
+    with pytest.raises(SchemaMismatch):  # still validating
+        encoder.encode(Event(type=v2.type, source=SOURCE, data=granted(2, feeReductionFifths=2.5)))

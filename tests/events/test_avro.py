@@ -1,0 +1,121 @@
+"""Avro bodies through fastavro's compiled functions: the bytes and data of its public API."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Iterator
+from io import BytesIO
+from types import ModuleType, SimpleNamespace
+from typing import Any
+
+import pytest
+from fastavro import schemaless_reader, schemaless_writer
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hub.events import Catalog, Decoder, Encoder, Event, EventSchema, avro
+from tests.events.avro_data import data_for
+from tests.events.test_codec import SCHEMAS, SOURCE, granted, hypothesis_settings
+
+
+def test_the_installed_fastavro_takes_the_direct_path() -> None:
+    # Fails when a fastavro upgrade moves or changes the functions the codec calls: the
+    # codec would still work, through the public functions, but slower.
+    assert avro.functions().direct
+
+
+@pytest.mark.parametrize("schema", SCHEMAS, ids=lambda s: f"{s.name}-v{s.version}")
+@hypothesis_settings
+@given(data=st.data())
+def test_the_direct_functions_write_and_read_what_the_public_ones_do(
+    schema: EventSchema, data: st.DataObject
+) -> None:
+    datum = data.draw(data_for(schema))
+    fast = avro.functions()
+    written = bytearray()
+    fast.write(
+        written, datum, schema.parsed, avro.writer_types(schema.parsed), "", avro.WRITE_OPTIONS
+    )
+    public = BytesIO()
+    schemaless_writer(public, schema.parsed, datum)
+    assert bytes(written) == public.getvalue()
+
+    expected = schemaless_reader(BytesIO(public.getvalue()), schema.parsed)
+    named = avro.reader_types(schema.parsed)
+    for read in (fast.read, fast.read_record):
+        body = BytesIO(public.getvalue())
+        assert read(body, schema.parsed, named, None, avro.READ_OPTIONS) == expected
+        assert body.tell() == len(public.getvalue())
+
+
+@pytest.fixture
+def fresh_functions() -> Iterator[None]:
+    avro.functions.cache_clear()
+    yield
+    avro.functions.cache_clear()
+
+
+def _fastavro_modules(**replacements: Any) -> Any:
+    real = importlib.import_module
+
+    def import_module(name: str, package: str | None = None) -> ModuleType:
+        if name in replacements:
+            replacement = replacements[name]
+            if isinstance(replacement, Exception):
+                raise replacement
+            return replacement  # type: ignore[no-any-return]
+        return real(name, package)
+
+    return import_module
+
+
+def _round_trip(catalog: Catalog) -> None:
+    v1, v2 = catalog.versions("PermitGranted")
+    data = granted(1)
+    event = Event(v1.type, SOURCE, data, subject=data["caseNumber"], dataschema=v1.dataschema)
+    record = Encoder(catalog).encode(event)
+    decoder = Decoder(catalog)
+    assert decoder.decode(record.key, record.value, record.headers) == event
+    as_v2 = decoder.decode(record.key, record.value, record.headers, reader_version=2)
+    assert as_v2.data == granted(1) | {
+        "validUntil": None,
+        "conditions": [],
+        "feeReductionFifths": 0,
+    }
+    assert as_v2.dataschema == v2.dataschema
+
+
+@pytest.mark.usefixtures("fresh_functions")
+def test_without_the_compiled_modules_the_codec_uses_the_public_functions(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, catalog: Catalog
+) -> None:
+    missing = ModuleNotFoundError("No module named 'fastavro._read'")
+    monkeypatch.setattr(
+        avro.importlib, "import_module", _fastavro_modules(**{"fastavro._read": missing})
+    )
+    with caplog.at_level(logging.WARNING, logger="hub.events.avro"):
+        assert avro.functions() is avro.PUBLIC
+    assert "No module named 'fastavro._read'" in caplog.text
+    assert "schemaless_reader/schemaless_writer" in caplog.text
+    _round_trip(catalog)
+
+
+@pytest.mark.usefixtures("fresh_functions")
+def test_compiled_functions_that_write_other_bytes_are_not_used(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, catalog: Catalog
+) -> None:
+    real = importlib.import_module("fastavro._write")
+
+    def write_data(out: bytearray, *args: Any) -> None:  # a changed encoding
+        real.write_data(out, *args)
+        out += b"\x00"
+
+    changed = SimpleNamespace(write_data=write_data)
+    monkeypatch.setattr(
+        avro.importlib, "import_module", _fastavro_modules(**{"fastavro._write": changed})
+    )
+    with caplog.at_level(logging.WARNING, logger="hub.events.avro"):
+        assert avro.functions() is avro.PUBLIC
+    assert "ValueError: wrote" in caplog.text
+    _round_trip(catalog)
