@@ -74,6 +74,7 @@ class _Writer(NamedTuple):
     key_field: str
     parsed: Any
     named: dict[str, Any]
+    fields: tuple[tuple[str, Any], ...] | None  # written one by one, see avro.record_fields
     schema: EventSchema
 
 
@@ -109,6 +110,7 @@ class Encoder:
                 key_field=schema.key_field,
                 parsed=schema.parsed,
                 named=avro.writer_types(schema.parsed),
+                fields=avro.record_fields(schema.parsed),
             )
         self._types = sorted({schema.type for schema in catalog})
         for ce_type in self._types:
@@ -126,9 +128,18 @@ class Encoder:
         writer = self._writers.get(dataschema or ce_type)
         if writer is None:
             raise self._unknown(event)
-        writer_type, topic, prefix, type_header, dataschema_header, key_field, parsed, named, _ = (
-            writer
-        )
+        (
+            writer_type,
+            topic,
+            prefix,
+            type_header,
+            dataschema_header,
+            key_field,
+            parsed,
+            named,
+            fields,
+            _,
+        ) = writer
         if writer_type != ce_type:
             raise self._unknown(event)
         try:
@@ -145,9 +156,18 @@ class Encoder:
             found = self._validator(writer.schema)(data)
             if found is not None:
                 raise SchemaMismatch(writer.schema.event, *found)
+        write = self._write
         body = bytearray(prefix)
         try:
-            self._write(body, data, parsed, named, "", _WRITE_OPTIONS)
+            if fields is None:
+                write(body, data, parsed, named, "", _WRITE_OPTIONS)
+            else:
+                try:
+                    for name, field_type in fields:
+                        write(body, data[name], field_type, named, name, _WRITE_OPTIONS)
+                except KeyError:  # a field left out: the record writer fills in its default
+                    body = bytearray(prefix)
+                    write(body, data, parsed, named, "", _WRITE_OPTIONS)
         except Exception as exc:  # fastavro raises TypeError, ValueError, KeyError, ...
             raise self._mismatch(writer.schema, data, exc) from exc
         key_bytes = key.encode()
