@@ -299,9 +299,8 @@ class Decoder:
                     and raw_id
                     and raw_source
                     and raw_subject
-                    and len(raw_time) == 27  # YYYY-MM-DDTHH:MM:SS.ffffffZ
+                    and raw_time[26:] == b"Z"  # YYYY-MM-DDTHH:MM:SS.ffffffZ
                     and raw_time[4:20:3] == b"--T::."
-                    and raw_time[26] == 90
                 ):
                     ident = raw_id.decode()
                     source = raw_source.decode()
