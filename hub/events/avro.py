@@ -11,9 +11,10 @@ starts one step further in, at ``fastavro._read.read_record`` (every event is a 
 
 An event's body is written field by field (``record_fields``): fastavro's record writer
 first collects the record's keys that are not fields, on every call, for its strict mode,
-which the hub does not use; for a small event that is a fifth of the work. A record that
-leaves a field out goes to fastavro's record writer, which fills in the default or says
-what is missing.
+which the hub does not use; for a small event that is a fifth of the work. Every field is
+looked up in the dict before any is written; a record that leaves a field out (or is not
+a plain dict) goes to fastavro's record writer, which fills in the default or
+says what is missing.
 
 Those functions are not fastavro's public API. ``functions()`` tries them on a small
 record first; if they are missing or behave differently (a build without the compiled
@@ -29,6 +30,7 @@ import logging
 from collections.abc import Callable
 from functools import cache
 from io import BytesIO
+from operator import itemgetter
 from typing import IO, Any, NamedTuple
 
 import fastavro
@@ -105,12 +107,15 @@ def functions() -> Functions:
         reading = importlib.import_module("fastavro._read")
         read, read_record = reading._read_data, reading.read_record
         write = importlib.import_module("fastavro._write").write_data
-        schema = parse_schema(_PROBE_SCHEMA)
-        out = bytearray()
-        write(out, _PROBE_DATUM, schema, writer_types(schema), "", WRITE_OPTIONS)
-        named = reader_types(schema)
+        schema: Any = parse_schema(_PROBE_SCHEMA)
+        out, by_field, named = bytearray(), bytearray(), writer_types(schema)
+        write(out, _PROBE_DATUM, schema, named, "", WRITE_OPTIONS)
+        for name, kind in record_fields_of(schema):
+            write(by_field, _PROBE_DATUM[name], kind, named, name, WRITE_OPTIONS)
+        if by_field != out:
+            raise ValueError(f"wrote {bytes(out)!r} whole, {bytes(by_field)!r} field by field")
         for fn in (read, read_record):
-            datum = fn(BytesIO(_PROBE_BYTES), schema, named, None, READ_OPTIONS)
+            datum = fn(BytesIO(_PROBE_BYTES), schema, reader_types(schema), None, READ_OPTIONS)
             if bytes(out) != _PROBE_BYTES or datum != _PROBE_DATUM:
                 raise ValueError(f"wrote {bytes(out)!r}, read {datum!r}")
     except Exception as exc:  # any failure: the public functions
@@ -125,17 +130,29 @@ def functions() -> Functions:
     return Functions(read, read_record, write, direct=True)
 
 
-def record_fields(parsed: Any) -> tuple[tuple[str, Any], ...] | None:
-    """A record schema's fields as (name, type), to write a record's values one by one with
-    ``functions().write`` (then each value is written as fastavro's record writer writes
-    it); None when that writer must do it: it first converts the values of float and
-    double fields with ``float()``, and the public functions take whole schemas only."""
+class RecordFields(NamedTuple):
+    """A record schema's top-level fields, to write a plain dict's values one by one."""
+
+    check: Callable[[dict[str, Any]], object]  # KeyError when a field is left out
+    fields: tuple[tuple[str, Any], ...]  # (name, type), in the schema's order
+
+
+def record_fields(parsed: Any) -> RecordFields | None:
+    """How to write a record's values one by one with ``functions().write``, each as
+    fastavro's record writer writes it; None when that writer must do it: it first
+    converts the values of float and double fields with ``float()``, and the public
+    functions take whole schemas only. (A record of one field gains nothing.)"""
     if not functions().direct:
         return None
-    fields = tuple((field["name"], field["type"]) for field in parsed["fields"])
-    if any(kind in ("float", "double") for _, kind in fields):
+    fields = record_fields_of(parsed)
+    if len(fields) < 2 or any(kind in ("float", "double") for _, kind in fields):
         return None
-    return fields
+    return RecordFields(itemgetter(*(name for name, _ in fields)), fields)
+
+
+def record_fields_of(parsed: Any) -> tuple[tuple[str, Any], ...]:
+    """A parsed record schema's fields as (name, type)."""
+    return tuple((field["name"], field["type"]) for field in parsed["fields"])
 
 
 def writer_types(parsed: Any) -> dict[str, Any]:

@@ -74,7 +74,7 @@ class _Writer(NamedTuple):
     key_field: str
     parsed: Any
     named: dict[str, Any]
-    fields: tuple[tuple[str, Any], ...] | None  # written one by one, see avro.record_fields
+    fields: avro.RecordFields | None  # written one by one, see avro.record_fields
     schema: EventSchema
 
 
@@ -156,18 +156,21 @@ class Encoder:
             found = self._validator(writer.schema)(data)
             if found is not None:
                 raise SchemaMismatch(writer.schema.event, *found)
+        pairs = None
+        if fields is not None and type(data) is dict:
+            try:
+                fields.check(data)  # every field is there: none is written twice
+                pairs = fields.fields
+            except KeyError:  # a field left out: the record writer fills in its default
+                pass
         write = self._write
         body = bytearray(prefix)
         try:
-            if fields is None:
+            if pairs is None:
                 write(body, data, parsed, named, "", _WRITE_OPTIONS)
             else:
-                try:
-                    for name, field_type in fields:
-                        write(body, data[name], field_type, named, name, _WRITE_OPTIONS)
-                except KeyError:  # a field left out: the record writer fills in its default
-                    body = bytearray(prefix)
-                    write(body, data, parsed, named, "", _WRITE_OPTIONS)
+                for name, field_type in pairs:
+                    write(body, data[name], field_type, named, name, _WRITE_OPTIONS)
         except Exception as exc:  # fastavro raises TypeError, ValueError, KeyError, ...
             raise self._mismatch(writer.schema, data, exc) from exc
         key_bytes = key.encode()
@@ -273,8 +276,6 @@ class Decoder:
         reading = self._by_header.get(buffer.read(HEADER_SIZE))  # marker and fingerprint
         if reading is None:
             raise UnknownFingerprint(read_fingerprint(value))
-        if reader_version is not None:
-            reading = self._reading(reading.writer, reader_version)
         writer, type_bytes, read, writer_parsed, named, reader_parsed, _, ce_type, dataschema = (
             reading
         )
@@ -316,6 +317,9 @@ class Decoder:
             ident, source, time, subject, traceparent, extensions = _attributes(
                 writer, type_bytes, key, headers
             )
+        if reader_version is not None:  # after the headers: their errors come first
+            reading = self._reading(writer, reader_version)
+            _, _, read, writer_parsed, named, reader_parsed, _, ce_type, dataschema = reading
         try:
             data: Any = read(buffer, writer_parsed, named, reader_parsed, _READ_OPTIONS)
         except Exception as exc:  # fastavro: EOFError, IndexError, UnicodeDecodeError, ...

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
 from hub.events.errors import InvalidEvent
 
@@ -116,6 +116,13 @@ class Event(_Attributes):
     def replace(self, **changes: Any) -> Event:
         """This event with some attributes changed, all checked again."""
         return Event(**(self._asdict() | changes))
+
+    _replace = replace  # the named tuple's own would not check
+
+    @classmethod
+    def _make(cls, iterable: Iterable[Any]) -> Self:  # type: ignore[override]
+        """An event from its attributes in order, checked as Event(...) checks them."""
+        return cls(*iterable)
 
 
 _new = tuple.__new__

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections import defaultdict
 from collections.abc import Iterator
 from io import BytesIO
-from types import ModuleType, SimpleNamespace
+from types import MappingProxyType, ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
@@ -147,7 +148,40 @@ def test_events_are_written_field_by_field(catalog: Catalog) -> None:
     for schema in catalog:
         fields = avro.record_fields(schema.parsed)
         assert fields is not None
-        assert [name for name, _ in fields] == [f["name"] for f in schema.parsed["fields"]]
+        assert [name for name, _ in fields.fields] == [f["name"] for f in schema.parsed["fields"]]
+
+
+class _Upper(dict[str, Any]):
+    def __getitem__(self, name: str) -> Any:
+        value = super().__getitem__(name)
+        return value.upper() if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize(
+    ("make", "left_out"),
+    [
+        # an iterator is read once: a field left out must not cost an array its items
+        (lambda d: d | {"conditions": (c for c in ("Villkor 1", "Villkor 2"))}, "validUntil"),
+        # fastavro reads a dict subclass as a dict: no __missing__, no __getitem__
+        (lambda d: defaultdict(lambda: 3, d), "feeReductionFifths"),
+        (lambda d: defaultdict(lambda: None, d), "conditions"),
+        (_Upper, None),
+        (lambda d: MappingProxyType(d), "validUntil"),
+    ],
+)
+def test_data_of_any_shape_is_written_as_fastavro_writes_it(
+    catalog: Catalog, encoder: Encoder, make: Any, left_out: str | None
+) -> None:
+    v2 = catalog.get("PermitGranted", 2)
+    data = granted(2, conditions=["Villkor 1", "Villkor 2"])
+    if left_out:
+        del data[left_out]
+    expected = _fastavro_body(v2, make(dict(data)))
+    given = make(dict(data))
+    record = encoder.encode(Event(type=v2.type, source=SOURCE, data=given))
+    assert record.value[10:] == expected
+    if isinstance(given, defaultdict):
+        assert left_out not in given  # not added by the lookup
 
 
 def test_records_with_float_fields_go_to_fastavros_record_writer(catalog: Catalog) -> None:

@@ -18,6 +18,7 @@ from hub.events import (
     Event,
     EventSchema,
     InvalidEvent,
+    MalformedHeader,
     SchemaMismatch,
     UnknownEventType,
     source_uri,
@@ -168,6 +169,10 @@ def test_an_unknown_reader_version_is_refused(encoder: Encoder, decoder: Decoder
     record = encoder.encode(Event(type=PERMIT_GRANTED, source=SOURCE, data=granted(2)))
     with pytest.raises(UnknownEventType, match="version v7 of PermitGranted"):
         decoder.decode(record.key, record.value, record.headers, reader_version=7)
+    # a malformed header is what the record says first
+    headers = [(n, b"2.0" if n == "ce_specversion" else v) for n, v in record.headers]
+    with pytest.raises(MalformedHeader, match="ce_specversion"):
+        decoder.decode(record.key, record.value, headers, reader_version=7)
 
 
 # --- data that does not fit ------------------------------------------------------------------

@@ -91,3 +91,13 @@ def test_replace_checks_the_changed_event() -> None:
     with pytest.raises(InvalidEvent) as caught:
         event.replace(time=dt.datetime(2026, 3, 2, 9, 30))
     assert caught.value.attribute == "time"
+
+
+def test_the_named_tuple_ways_to_make_an_event_check_it_too() -> None:
+    event = make(subject="BN 2026-000001")
+    assert event._replace(id="other").id == "other"
+    assert Event._make(tuple(event)) == event
+    with pytest.raises(InvalidEvent):
+        event._replace(id="")
+    with pytest.raises(InvalidEvent):
+        Event._make((*event[:4], dt.datetime(2026, 3, 2, 9, 30), *event[5:]))
