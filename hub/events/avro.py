@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
 from io import BytesIO
 from operator import itemgetter
@@ -133,7 +133,7 @@ def functions() -> Functions:
 class RecordFields(NamedTuple):
     """A record schema's top-level fields, to write a plain dict's values one by one."""
 
-    check: Callable[[dict[str, Any]], object]  # KeyError when a field is left out
+    check: Callable[[Mapping[str, Any]], object]  # KeyError when a field is left out
     fields: tuple[tuple[str, Any], ...]  # (name, type), in the schema's order
 
 

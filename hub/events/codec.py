@@ -8,7 +8,7 @@ fingerprint and may read with an older or newer version of the same event.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from io import BytesIO
@@ -74,7 +74,8 @@ class _Writer(NamedTuple):
     key_field: str
     parsed: Any
     named: dict[str, Any]
-    fields: avro.RecordFields | None  # written one by one, see avro.record_fields
+    check: Callable[[Mapping[str, Any]], object] | None  # see avro.record_fields
+    pairs: tuple[tuple[str, Any], ...]  # field by field when there is a check
     schema: EventSchema
 
 
@@ -100,6 +101,7 @@ class Encoder:
         self._validators: dict[str, Validator] = {}
         self._writers: dict[str, _Writer] = {}
         for schema in catalog:
+            fields = avro.record_fields(schema.parsed)
             self._writers[schema.dataschema] = _Writer(
                 schema=schema,
                 type=schema.type,
@@ -110,7 +112,8 @@ class Encoder:
                 key_field=schema.key_field,
                 parsed=schema.parsed,
                 named=avro.writer_types(schema.parsed),
-                fields=avro.record_fields(schema.parsed),
+                check=fields.check if fields else None,
+                pairs=fields.fields if fields else (),
             )
         self._types = sorted({schema.type for schema in catalog})
         for ce_type in self._types:
@@ -137,7 +140,8 @@ class Encoder:
             key_field,
             parsed,
             named,
-            fields,
+            check,
+            pairs,
             _,
         ) = writer
         if writer_type != ce_type:
@@ -156,21 +160,21 @@ class Encoder:
             found = self._validator(writer.schema)(data)
             if found is not None:
                 raise SchemaMismatch(writer.schema.event, *found)
-        pairs = None
-        if fields is not None and type(data) is dict:
+        by_field = False
+        if check is not None and type(data) is dict:
             try:
-                fields.check(data)  # every field is there: none is written twice
-                pairs = fields.fields
+                check(data)  # every field is there, so none is written twice
+                by_field = True
             except KeyError:  # a field left out: the record writer fills in its default
                 pass
         write = self._write
         body = bytearray(prefix)
         try:
-            if pairs is None:
-                write(body, data, parsed, named, "", _WRITE_OPTIONS)
-            else:
+            if by_field:
                 for name, field_type in pairs:
                     write(body, data[name], field_type, named, name, _WRITE_OPTIONS)
+            else:
+                write(body, data, parsed, named, "", _WRITE_OPTIONS)
         except Exception as exc:  # fastavro raises TypeError, ValueError, KeyError, ...
             raise self._mismatch(writer.schema, data, exc) from exc
         key_bytes = key.encode()
