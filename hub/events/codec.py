@@ -234,10 +234,10 @@ _LAYOUT = (
     "content-type",
 )
 _fromisoformat = datetime.fromisoformat
-_event = tuple.__new__
 _READ_OPTIONS = avro.READ_OPTIONS
 _SPECVERSION = h.SPECVERSION
 _CONTENT_TYPE = h.CONTENT_TYPE
+_HUB_TIME_MARKS = h.HUB_TIME_MARKS
 
 
 class Decoder:
@@ -247,12 +247,11 @@ class Decoder:
         """``readers`` pins the version this consumer reads each event with, by event name
         (``{"PermitGranted": 1}``); unpinned events read as written."""
         self._catalog = catalog
-        self._pins = dict(readers or {})
+        self._pins = {name: catalog.get(name, v).version for name, v in (readers or {}).items()}
         self._readings: dict[tuple[int, int], _Reading] = {}
-        pins = {name: catalog.get(name, v).version for name, v in (readers or {}).items()}
         # by the value's first bytes: marker and fingerprint
         self._by_header = {
-            single_object_header(s.fingerprint): self._reading(s, pins.get(s.name, s.version))
+            single_object_header(s.fingerprint): self._reading(s, self._pins.get(s.name, s.version))
             for s in catalog
         }
 
@@ -304,8 +303,8 @@ class Decoder:
                     and raw_id
                     and raw_source
                     and raw_subject
-                    and raw_time[26:] == b"Z"  # YYYY-MM-DDTHH:MM:SS.ffffffZ
-                    and raw_time[4:20:3] == b"--T::."
+                    and raw_time[26:] == b"Z"  # as h.parse_time's fast path
+                    and raw_time[4:20:3] == _HUB_TIME_MARKS
                 ):
                     ident = raw_id.decode()
                     source = raw_source.decode()
@@ -333,7 +332,7 @@ class Decoder:
                 f"{writer.event} v{writer.version}",
                 f"{len(value) - buffer.tell()} byte(s) after the end of the body",
             )
-        return _event(  # checked above: Event() would check it all again
+        return _new(  # checked above: Event() would check it all again
             Event,
             (ce_type, source, data, ident, time, subject, dataschema, traceparent, extensions),
         )

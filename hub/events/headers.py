@@ -66,6 +66,9 @@ def time_formatter() -> Callable[[datetime], bytes]:
     return formatted
 
 
+# format_time's form, YYYY-MM-DDTHH:MM:SS.ffffffZ, is 27 bytes ending in Z, with these at
+# every third byte from the fifth to the twentieth: what parse_time reads by its fast path.
+HUB_TIME_MARKS = b"--T::."
 _SECOND = timedelta(seconds=1)
 _FAR_PAST = datetime.min.replace(tzinfo=UTC)
 _LAST_SECOND = datetime.max.replace(microsecond=0, tzinfo=UTC)
@@ -73,7 +76,7 @@ _LAST_SECOND = datetime.max.replace(microsecond=0, tzinfo=UTC)
 
 def parse_time(header: str, raw: bytes | None) -> datetime:
     """A timezone-aware datetime from an RFC 3339 header value."""
-    if raw is not None and len(raw) == 27 and raw[4:20:3] == b"--T::." and raw[26] == 90:
+    if raw is not None and raw[26:] == b"Z" and raw[4:20:3] == HUB_TIME_MARKS:
         try:  # the form the hub writes, YYYY-MM-DDTHH:MM:SS.ffffffZ: the fast path
             return datetime.fromisoformat(raw.decode())
         except ValueError:
